@@ -1,0 +1,126 @@
+/**
+ * Content-type aware reading of response bodies: JSON, PNG, HTML, text or nothing at all.
+ * @module
+ */
+
+/** A response body, classified by what it really is. @internal */
+export type Body =
+  | { kind: 'json'; value: unknown; text: string }
+  | { kind: 'invalid-json'; text: string }
+  | { kind: 'png'; bytes: Uint8Array }
+  | { kind: 'html'; text: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'binary'; bytes: Uint8Array; contentType: string }
+  | { kind: 'empty' }
+  | { kind: 'too-large'; limit: number };
+
+const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
+
+function isPng(bytes: Uint8Array): boolean {
+  return PNG_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+/**
+ * Reads at most `maxBytes` of a body. A larger body is cancelled (not buffered) and reported as `too-large`,
+ * so a 50 MB answer cannot exhaust memory.
+ */
+async function readBytes(response: Response, maxBytes: number): Promise<Uint8Array | 'too-large'> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    return 'too-large';
+  }
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return 'too-large';
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+/** @internal */
+export async function readBody(response: Response, maxBytes: number): Promise<Body> {
+  const bytes = await readBytes(response, maxBytes);
+  if (bytes === 'too-large') return { kind: 'too-large', limit: maxBytes };
+  if (bytes.byteLength === 0) return { kind: 'empty' };
+  const contentType = (response.headers.get('content-type') ?? '').toLowerCase();
+
+  if (contentType.startsWith('image/png') || isPng(bytes)) return { kind: 'png', bytes };
+  if (contentType.startsWith('image/') || contentType.startsWith('application/octet-stream')) {
+    return { kind: 'binary', bytes, contentType };
+  }
+  const text = new TextDecoder().decode(bytes);
+  const trimmed = text.trimStart();
+  const looksJson = trimmed.startsWith('{') || trimmed.startsWith('[');
+  if (contentType.includes('json') || (looksJson && !contentType.includes('html'))) {
+    try {
+      return { kind: 'json', value: JSON.parse(text), text };
+    } catch {
+      return contentType.includes('json') || looksJson ? { kind: 'invalid-json', text } : { kind: 'text', text };
+    }
+  }
+  if (contentType.includes('html') || trimmed.startsWith('<')) return { kind: 'html', text };
+  return { kind: 'text', text };
+}
+
+/** A one-line description of a body for error messages: its message, its HTML title, or its first characters. @internal */
+export function bodyExcerpt(body: Body, max = 200): string | undefined {
+  let text: string;
+  switch (body.kind) {
+    case 'empty':
+      return undefined;
+    case 'png':
+      return `<PNG image, ${body.bytes.byteLength} bytes>`;
+    case 'binary':
+      return `<${body.contentType || 'binary'} body, ${body.bytes.byteLength} bytes>`;
+    case 'too-large':
+      return `<body larger than ${body.limit} bytes, not read>`;
+    case 'html': {
+      const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(body.text)?.[1];
+      text = title ?? body.text.replace(/<[^>]*>/g, ' ');
+      break;
+    }
+    default:
+      text = body.text;
+  }
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+
+/**
+ * The human message inside a JSON error body, trying the keys both APIs use
+ * (`error`, `message`, `error_message`, `details`, `data.error`), as the PHP client does (field notes §2.2).
+ * @internal
+ */
+export function messageOf(body: Body): string | undefined {
+  if (body.kind !== 'json' || body.value === null || typeof body.value !== 'object') return undefined;
+  const value = body.value as Record<string, unknown>;
+  const data = value['data'];
+  const candidates = [
+    value['error'],
+    value['message'],
+    value['error_message'],
+    value['details'],
+    data && typeof data === 'object' ? (data as Record<string, unknown>)['error'] : undefined,
+  ];
+  for (const candidate of candidates) {
+    if (typeof candidate === 'string' && candidate.trim() !== '') return candidate.trim();
+  }
+  return undefined;
+}

@@ -1,0 +1,326 @@
+/**
+ * The one HTTP transport both clients use (design §1): a ky instance with ky's own retries and error throwing
+ * turned off, wrapped in a request loop that owns retries, timeouts, abort, body reading, validation and the
+ * mapping of every failure to the SDK's errors.
+ *
+ * Why not ky's retry? Its delays sleep on real timers (tests would wait), its `Retry-After` wait cannot be
+ * capped per call, and its network errors carry no retry count. Why not ky's errors? Their message holds the
+ * full URL (WPPConnect puts its secret key in paths) and their `options` hold the headers.
+ * @module
+ */
+import ky, { type KyInstance, TimeoutError as KyTimeoutError } from 'ky';
+import type { z } from 'zod';
+import {
+  AbortError,
+  ConnectionError,
+  type ErrorContext,
+  ResponseValidationError,
+  type Service,
+  TimeoutError,
+  type ValidationIssue,
+  type WhatsAppSdkError,
+} from '../errors.js';
+import type { LogFields, Logger, LogLevel } from '../logger.js';
+import { type Body, bodyExcerpt, readBody } from './body.js';
+import { type SleepFn, sleep as defaultSleep } from './delay.js';
+import { errorFromAnswer } from './error-map.js';
+import { Redactor } from './redact.js';
+import {
+  backoffDelay,
+  parseRetryAfter,
+  RETRYABLE_STATUSES,
+  type ResolvedRetry,
+  type RetryOptions,
+  resolveRetry,
+} from './retry.js';
+
+/** Per-call options accepted by every client method. */
+export interface CallOptions {
+  /** Aborts the call, including any wait between retries. */
+  signal?: AbortSignal;
+  /** Timeout of each attempt, in milliseconds; overrides the client's `timeoutMs`. */
+  timeoutMs?: number;
+  /** Retries for this call; overrides the client's `retry.limit`. Only idempotent requests are retried. */
+  maxRetries?: number;
+  /** Sent as `X-Request-Id` (gateway) so a call can be found in the server's logs. */
+  requestId?: string;
+}
+
+/** Options of the transport, shared by both clients' constructors. @internal */
+export interface TransportOptions {
+  service: Exclude<Service, 'sdk'>;
+  baseUrl: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  retry?: RetryOptions | number;
+  fetch?: typeof globalThis.fetch;
+  logger?: Logger;
+  /** Values to remove from every error and log line, read at the moment an error is built. */
+  secrets?: () => Iterable<string>;
+  sleep?: SleepFn;
+  random?: () => number;
+  maxBodyBytes?: number;
+}
+
+/** HTTP methods the two APIs use. @internal */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** One request, described by its route template. @internal */
+export interface RequestSpec {
+  method: HttpMethod;
+  /** Template such as `/api/{session}/status-session`; this, not the URL, appears in errors and logs. */
+  route: string;
+  /** Values for `{name}` placeholders, URL-encoded when substituted. */
+  params?: Record<string, string>;
+  /** Like `params`, but the values are secrets: substituted into the URL and redacted everywhere else. */
+  secretParams?: Record<string, string>;
+  /** JSON body; `Content-Type: application/json` is sent only when there is one (design §3.6). */
+  json?: unknown;
+  headers?: Record<string, string>;
+  /** Safe to send twice. Defaults to true for GET, PUT and DELETE, false for POST. */
+  idempotent?: boolean;
+  call?: CallOptions;
+}
+
+/** A successful (2xx) answer. @internal */
+export interface HttpResult {
+  status: number;
+  headers: Headers;
+  body: Body;
+  retryCount: number;
+  requestId: string | undefined;
+  /** Context for building an error about this answer (e.g. a `success:false` body). */
+  context: ErrorContext & { status: number };
+}
+
+/** Defaults, each with its reason. */
+const DEFAULT_TIMEOUT_MS = 15_000; // above ky's 10 s: WPPConnect's status calls can take seconds under load
+const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024; // the gateway's own JSON limit is 10 MB (field notes §1)
+
+const IDEMPOTENT_METHODS = new Set<HttpMethod>(['GET', 'PUT', 'DELETE']);
+
+/** @internal */
+export class Transport {
+  readonly service: Exclude<Service, 'sdk'>;
+  readonly #baseUrl: string;
+  readonly #headers: Record<string, string>;
+  readonly #timeoutMs: number;
+  readonly #retry: ResolvedRetry;
+  readonly #ky: KyInstance;
+  readonly #logger: Logger | undefined;
+  readonly #redactor: Redactor;
+  readonly #sleep: SleepFn;
+  readonly #random: () => number;
+  readonly #maxBodyBytes: number;
+
+  constructor(options: TransportOptions) {
+    this.service = options.service;
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.#headers = { ...options.headers };
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#retry = resolveRetry(options.retry);
+    this.#logger = options.logger;
+    const staticSecrets = options.secrets ?? (() => []);
+    const headerValues = Object.values(this.#headers);
+    this.#redactor = new Redactor(staticSecrets, () => headerValues);
+    this.#sleep = options.sleep ?? defaultSleep;
+    this.#random = options.random ?? Math.random;
+    this.#maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    // ky is kept for its request building (JSON bodies, header merging, per-attempt timeout). Its retries and
+    // HTTP error throwing are off: this class does both, so delays are injectable and errors are ours.
+    const fetchImpl = options.fetch;
+    this.#ky = ky.create({
+      retry: 0,
+      throwHttpErrors: false,
+      ...(fetchImpl ? { fetch: fetchImpl } : {}),
+    });
+  }
+
+  /** The redactor of this transport, for errors built by the clients. */
+  get redactor(): Redactor {
+    return this.#redactor;
+  }
+
+  /** Writes a log line with secrets removed from the message and the fields. */
+  log(level: LogLevel, message: string, fields?: LogFields): void {
+    const write = this.#logger?.[level];
+    if (!write) return;
+    try {
+      write.call(this.#logger, this.#redactor.text(message), fields && (this.#redactor.deep(fields) as LogFields));
+    } catch {
+      // A broken logger must never break a call.
+    }
+  }
+
+  #url(spec: RequestSpec): string {
+    const values = { ...spec.params, ...spec.secretParams };
+    const path = spec.route.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const value = values[name];
+      if (value === undefined) throw new Error(`route ${spec.route} is missing {${name}}`);
+      return encodeURIComponent(value);
+    });
+    return this.#baseUrl + path;
+  }
+
+  /**
+   * Sends the request, retrying when allowed, and returns a 2xx answer with its body read.
+   * Every other outcome is thrown as a {@link WhatsAppSdkError}.
+   */
+  async send(spec: RequestSpec): Promise<HttpResult> {
+    const call = spec.call ?? {};
+    const signal = call.signal;
+    const timeoutMs = call.timeoutMs ?? this.#timeoutMs;
+    const idempotent = spec.idempotent ?? IDEMPOTENT_METHODS.has(spec.method);
+    const limit = idempotent ? (call.maxRetries ?? this.#retry.limit) : 0;
+    const headers: Record<string, string> = { ...this.#headers, ...spec.headers };
+    if (call.requestId) headers['x-request-id'] = call.requestId;
+    const redactor = this.#redactor.with([...Object.values(spec.secretParams ?? {}), ...Object.values(headers)]);
+    const url = this.#url(spec);
+    const base = { service: this.service, method: spec.method, path: spec.route, requestId: call.requestId };
+
+    for (let attempt = 0; ; attempt++) {
+      const context = { ...base, retryCount: attempt };
+      if (signal?.aborted) throw new AbortError('The call was aborted before it was sent', context);
+      const started = performance.now();
+      let response: Response;
+      try {
+        response = await this.#ky(url, {
+          method: spec.method,
+          headers,
+          ...(spec.json === undefined ? {} : { json: spec.json }),
+          timeout: Number.isFinite(timeoutMs) ? timeoutMs : false,
+          ...(signal ? { signal } : {}),
+        });
+      } catch (thrown) {
+        const error = this.#transportError(thrown, signal, timeoutMs, context, redactor);
+        const retryable = !(error instanceof AbortError);
+        if (retryable && attempt < limit) {
+          await this.#wait(backoffDelay(this.#retry, attempt, this.#random), signal, context, error);
+          continue;
+        }
+        this.log('debug', 'request failed', { ...context, error: error.code });
+        throw error;
+      }
+
+      const requestId =
+        response.headers.get('x-request-id') ?? response.headers.get('x-correlation-id') ?? call.requestId;
+      const answered = { ...context, status: response.status, ...(requestId ? { requestId } : {}) };
+      this.log('debug', 'request', { ...answered, elapsedMs: Math.round(performance.now() - started) });
+
+      if (RETRYABLE_STATUSES.has(response.status) && attempt < limit) {
+        const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+        if (retryAfter === undefined || retryAfter <= this.#retry.maxRetryAfterMs) {
+          await response.body?.cancel().catch(() => undefined);
+          const delay = retryAfter ?? backoffDelay(this.#retry, attempt, this.#random);
+          await this.#wait(delay, signal, answered);
+          continue;
+        }
+      }
+
+      let body: Body;
+      try {
+        body = await readBody(response, this.#maxBodyBytes);
+      } catch (thrown) {
+        throw this.#transportError(thrown, signal, timeoutMs, answered, redactor);
+      }
+      if (response.ok) {
+        return { status: response.status, headers: response.headers, body, retryCount: attempt, requestId, context: answered };
+      }
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      throw errorFromAnswer(
+        { context: answered, headers: response.headers, body, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
+        redactor,
+      );
+    }
+  }
+
+  /** Sends the request and validates its JSON body against `schema`. */
+  async json<S extends z.ZodType>(spec: RequestSpec, schema: S): Promise<{ data: z.output<S>; result: HttpResult }> {
+    const result = await this.send(spec);
+    return { data: this.validate(result, schema), result };
+  }
+
+  /**
+   * Validates a 2xx body against `schema`. Non-JSON bodies (PNG, HTML, truncated JSON, nothing) and JSON of an
+   * unknown shape become a {@link ResponseValidationError} that names the paths, never the values.
+   */
+  validate<S extends z.ZodType>(result: HttpResult, schema: S): z.output<S> {
+    const { body } = result;
+    if (body.kind !== 'json') {
+      throw new ResponseValidationError(`Expected a JSON answer but got ${describeBody(body)}`, {
+        ...result.context,
+        ...excerptOf(body, this.#redactor),
+        issues: [{ path: '', message: `expected JSON, got ${body.kind}` }],
+      });
+    }
+    const parsed = schema.safeParse(body.value);
+    if (parsed.success) return parsed.data;
+    const issues: ValidationIssue[] = parsed.error.issues.slice(0, 10).map((issue) => ({
+      path: issue.path.map(String).join('.'),
+      message: this.#redactor.text(issue.message),
+    }));
+    const first = issues[0];
+    throw new ResponseValidationError(
+      `The answer has an unexpected shape${first ? ` at '${first.path || '(root)'}': ${first.message}` : ''}`,
+      { ...result.context, ...excerptOf(body, this.#redactor), issues },
+    );
+  }
+
+  /** Builds the typed error for a 2xx answer whose body says it failed (`success:false`). */
+  failure(result: HttpResult): WhatsAppSdkError {
+    return errorFromAnswer({ context: result.context, headers: result.headers, body: result.body }, this.#redactor);
+  }
+
+  async #wait(ms: number, signal: AbortSignal | undefined, context: ErrorContext, last?: WhatsAppSdkError) {
+    this.log('debug', 'retrying', { ...context, delayMs: ms, after: last?.code ?? context.status });
+    try {
+      await this.#sleep(ms, signal);
+    } catch {
+      throw new AbortError('The call was aborted while waiting to retry', context);
+    }
+  }
+
+  #transportError(
+    thrown: unknown,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+    context: ErrorContext,
+    redactor: Redactor,
+  ): WhatsAppSdkError {
+    if (signal?.aborted) return new AbortError('The call was aborted', context);
+    if (thrown instanceof KyTimeoutError) {
+      return new TimeoutError(`No answer within ${timeoutMs} ms`, { ...context, status: 0, timeoutMs });
+    }
+    const cause = redactor.cause(thrown);
+    const detail = (cause.cause as { code?: string } | undefined)?.code ?? (cause as { code?: string }).code;
+    return new ConnectionError(`Could not reach the ${this.service}${detail ? ` (${detail})` : ''}`, {
+      ...context,
+      status: 0,
+      cause,
+    });
+  }
+}
+
+function describeBody(body: Body): string {
+  switch (body.kind) {
+    case 'png':
+      return 'a PNG image';
+    case 'html':
+      return 'an HTML page';
+    case 'invalid-json':
+      return 'malformed or truncated JSON';
+    case 'empty':
+      return 'an empty body';
+    case 'too-large':
+      return `a body larger than ${body.limit} bytes`;
+    case 'binary':
+      return `a ${body.contentType || 'binary'} body`;
+    default:
+      return 'plain text';
+  }
+}
+
+function excerptOf(body: Body, redactor: Redactor): { bodyExcerpt?: string } {
+  const excerpt = bodyExcerpt(body);
+  return excerpt === undefined ? {} : { bodyExcerpt: redactor.text(excerpt) };
+}
