@@ -1,0 +1,33 @@
+/**
+ * whatsapp-gateway-sdk: typed clients for a WhatsApp gateway and the WPPConnect server behind it, and a
+ * `SessionManager` that makes sure a session really exists, reports its true status and spots zombies.
+ * @module
+ */
+export * from './errors.js';
+export type {
+  Channel,
+  CreateChannelResult,
+  GatewayChannelStatus,
+  QrAnswer,
+  SendResult,
+  WebhookTarget,
+  WhatsAppGatewayClientOptions,
+} from './gateway/client.js';
+export { WhatsAppGatewayClient } from './gateway/client.js';
+export type { SleepFn } from './http/delay.js';
+export type { RetryOptions } from './http/retry.js';
+export type { CallOptions } from './http/transport.js';
+export { assertSessionId, MAX_SESSION_ID_LENGTH } from './ids.js';
+export type { LogFields, Logger, LogLevel } from './logger.js';
+export type { QrCode } from './qr.js';
+export type {
+  StartSessionOptions,
+  WppBooleanResult,
+  WppConnectClientOptions,
+  WppHealth,
+  WppQrResult,
+  WppSessionStatus,
+  WppStatus,
+} from './wppconnect/client.js';
+export { WppConnectClient } from './wppconnect/client.js';
+export { MemoryTokenStore, type TokenStore } from './wppconnect/token-store.js';
