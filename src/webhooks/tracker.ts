@@ -1,0 +1,136 @@
+/**
+ * `ActivityTracker`: the last proof of life of each session, fed with webhook bodies, read in one batch by
+ * the `SessionManager`'s zombie rule (design §2, §3.3).
+ * @module
+ */
+
+import { ResponseValidationError } from '../errors.js';
+import { parseWebhook } from './parse.js';
+import type { ParseWebhookOptions, WebhookEvent } from './types.js';
+
+/**
+ * Where the `SessionManager` reads the last activity of sessions (design §2). One call answers for every
+ * id of a listing, so a database adapter can serve it with a single query.
+ */
+export interface ActivitySource {
+  /**
+   * The last activity of each id, `null` for ids with none recorded.
+   * @param ids - Session ids, case-sensitive.
+   * @param signal - Aborts the lookup; the promise then rejects with the signal's reason.
+   */
+  lastActivity(ids: readonly string[], signal?: AbortSignal): Promise<ReadonlyMap<string, Date | null>>;
+}
+
+/** Options of {@link ActivityTracker}. */
+export interface ActivityTrackerOptions {
+  /**
+   * Which events prove a session alive. Default: `event.isMessage`. Presence and acks do not count: a
+   * zombie session kept emitting `onpresencechanged` and `onack` for days without a single `onmessage`
+   * (field notes §7.3, design §3.3).
+   */
+  countAsActivity?: (event: WebhookEvent) => boolean;
+  /** The clock for receive times, in epoch milliseconds. Default: `Date.now`. */
+  clock?: { now(): number };
+  /**
+   * Record the time the body was received instead of the time it carries. Default `false`: the body's own
+   * time when it has one (a retried or queued delivery arrives late), else the receive time.
+   */
+  useReceiveTime?: boolean;
+}
+
+/**
+ * An in-memory {@link ActivitySource}: feed it every webhook body, hand it to the `SessionManager`.
+ *
+ * It keeps the latest activity time per session and never moves it backwards, so late or out-of-order
+ * deliveries are harmless. A time in the future (a skewed or malformed body) is capped at the receive
+ * time, so one bad body cannot hide a zombie forever. State lives in this process only; for several
+ * processes, implement {@link ActivitySource} over your database (see `examples/`).
+ *
+ * Session ids come from the body unless the route gives one: WPPConnect webhooks are unsigned
+ * (wppconnect.md §4), so authenticate the route or pass `sessionId` from a per-session URL.
+ *
+ * @example
+ * ```ts
+ * const activity = new ActivityTracker();
+ * app.post('/hooks/wpp/:session', express.json(), (req, res) => {
+ *   activity.record(req.body, { sessionId: req.params.session });
+ *   res.sendStatus(200);
+ * });
+ * const manager = new SessionManager({ gateway, activity });
+ * ```
+ */
+export class ActivityTracker implements ActivitySource {
+  readonly #latest = new Map<string, number>();
+  readonly #countAsActivity: (event: WebhookEvent) => boolean;
+  readonly #clock: { now(): number };
+  readonly #useReceiveTime: boolean;
+
+  /** @param options - What counts as activity, the clock, and which time to record. */
+  constructor(options: ActivityTrackerOptions = {}) {
+    this.#countAsActivity = options.countAsActivity ?? ((event) => event.isMessage);
+    this.#clock = options.clock ?? Date;
+    this.#useReceiveTime = options.useReceiveTime ?? false;
+  }
+
+  /**
+   * Parses a webhook body and records it when it counts as activity.
+   * @param body - As accepted by {@link parseWebhook}: parsed JSON, JSON text or bytes.
+   * @param options - The session id known from the route, which wins over the body's.
+   * @returns The parsed event (recorded or not), or `null` when the body is not a webhook; never throws for
+   *   a bad body.
+   */
+  record(body: unknown, options?: ParseWebhookOptions): WebhookEvent | null {
+    let event: WebhookEvent;
+    try {
+      event = parseWebhook(body, options);
+    } catch (error) {
+      if (error instanceof ResponseValidationError) return null;
+      throw error;
+    }
+    this.recordEvent(event);
+    return event;
+  }
+
+  /**
+   * Records an already parsed event when it counts as activity and names a session.
+   * @param event - The event, from {@link parseWebhook} or built by hand.
+   * @returns Whether it was counted.
+   */
+  recordEvent(event: WebhookEvent): boolean {
+    if (event.sessionId === null || !this.#countAsActivity(event)) return false;
+    const now = this.#clock.now();
+    const time = this.#useReceiveTime || event.at === null ? now : Math.min(event.at.getTime(), now);
+    if (!Number.isFinite(time)) return false;
+    const previous = this.#latest.get(event.sessionId);
+    if (previous === undefined || time > previous) this.#latest.set(event.sessionId, time);
+    return true;
+  }
+
+  /**
+   * The last activity of every id, in one call.
+   * @param ids - Session ids, case-sensitive; ids never seen map to `null`.
+   * @param signal - Rejects with the signal's reason when already aborted.
+   */
+  async lastActivity(
+    ids: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<ReadonlyMap<string, Date | null>> {
+    signal?.throwIfAborted();
+    return new Map(ids.map((id) => [id, this.get(id)]));
+  }
+
+  /**
+   * The last activity of one session.
+   * @param id - Session id, case-sensitive.
+   * @returns A new `Date`, or `null` when nothing was recorded for it.
+   */
+  get(id: string): Date | null {
+    const time = this.#latest.get(id);
+    return time === undefined ? null : new Date(time);
+  }
+
+  /** Forgets every session. */
+  clear(): void {
+    this.#latest.clear();
+  }
+}
