@@ -20,6 +20,23 @@ export type { CallOptions } from './http/transport.js';
 export { assertSessionId, MAX_SESSION_ID_LENGTH } from './ids.js';
 export type { LogFields, Logger, LogLevel } from './logger.js';
 export type { QrCode } from './qr.js';
+export type { SessionManagerOptions } from './sessions/context.js';
+export type { HealthcheckOptions } from './sessions/healthcheck.js';
+export { type SessionCallOptions, SessionManager } from './sessions/manager.js';
+export type { ReconnectOptions } from './sessions/reconnect.js';
+export type {
+  Clock,
+  HealthClass,
+  HealthEntry,
+  HealthReport,
+  SessionEvent,
+  SessionEventType,
+  SessionInfo,
+  SessionReport,
+  SessionStatus,
+  ZombieEvidence,
+} from './sessions/types.js';
+export * from './webhooks/index.js';
 export type {
   StartSessionOptions,
   WppBooleanResult,

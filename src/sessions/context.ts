@@ -1,0 +1,187 @@
+/**
+ * What every session operation shares: the clients, the clock, the resolved options, the event hook, and the
+ * audit trail of one operation.
+ * @module
+ */
+import { AbortError, InvalidArgumentError, type SessionAction, WhatsAppSdkError } from '../errors.js';
+import type { WhatsAppGatewayClient } from '../gateway/client.js';
+import { sleep } from '../http/delay.js';
+import type { LogFields, Logger } from '../logger.js';
+import type { ActivitySource } from '../webhooks/tracker.js';
+import type { WppConnectClient } from '../wppconnect/client.js';
+import type { Clock, SessionEvent, SessionEventType } from './types.js';
+
+/** Options of `SessionManager`. */
+export interface SessionManagerOptions {
+  /** The gateway client (required): channels are created and listed there. */
+  gateway: WhatsAppGatewayClient;
+  /**
+   * The WPPConnect client. With it, every session is verified and repaired on WPPConnect itself; without it the
+   * manager works through the gateway only, and says in each report that nothing was verified on WPPConnect.
+   */
+  wppconnect?: WppConnectClient;
+  /** Where the last message time of each session comes from (e.g. an `ActivityTracker` or a database). */
+  activity?: ActivitySource;
+  /** Silence after which a connected session is a zombie, in ms, or a function per session. Default 4 h. */
+  zombieAfterMs?: number | ((sessionId: string) => number);
+  /** Count a connected session with no recorded activity at all as a zombie. Default false (quiet ≠ dead). */
+  noActivityIsZombie?: boolean;
+  /**
+   * Webhook URL sent on every WPPConnect start-session (a start without it drops the stored one, wppconnect.md
+   * §2.9): a string, or a function of the session id.
+   */
+  webhookUrl?: string | ((sessionId: string) => string | undefined);
+  /** Longest wait for a QR code, a pairing code or a connection after a start, in ms. Default 120 000. */
+  qrWaitMs?: number;
+  /** Waits between status polls, in ms; the last one repeats. Default `[500, 1000, 2000]` (then every 2 s). */
+  pollIntervalsMs?: readonly number[];
+  /** How long INITIALIZING may last before the manager restarts the session once, in ms. Default 60 000. */
+  stuckAfterMs?: number;
+  /** How many QR attempts the gateway-only mode makes per round (field notes §6). Default 5. */
+  gatewayQrAttempts?: number;
+  /** Most WPPConnect lookups in flight when listing. Default 8. */
+  concurrency?: number;
+  /** Probe CONNECTED sessions with check-connection-session. Default true. */
+  probeConnected?: boolean;
+  /** Time source; inject one in tests. Default: the system clock. */
+  clock?: Clock;
+  /** Receives what the manager does (info) and what looks wrong (warn). */
+  logger?: Logger;
+  /** Called for each {@link SessionEvent}. Exceptions thrown by the hook are ignored. */
+  onEvent?: (event: SessionEvent) => void;
+}
+
+/** The system clock. @internal */
+export const systemClock: Clock = { now: () => Date.now(), sleep };
+
+/** Options with defaults applied. @internal */
+export interface ResolvedOptions {
+  zombieAfterMs: (id: string) => number;
+  noActivityIsZombie: boolean;
+  webhookUrl: (id: string) => string | undefined;
+  qrWaitMs: number;
+  pollIntervalsMs: readonly number[];
+  stuckAfterMs: number;
+  gatewayQrAttempts: number;
+  concurrency: number;
+  probeConnected: boolean;
+}
+
+const FOUR_HOURS = 4 * 3_600_000;
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0)
+    throw new InvalidArgumentError(`options.${name}`, 'must be a positive number');
+  return value;
+}
+
+/** @internal */
+export function resolveOptions(options: SessionManagerOptions): ResolvedOptions {
+  const zombie = options.zombieAfterMs;
+  if (typeof zombie === 'number') positive(zombie, FOUR_HOURS, 'zombieAfterMs');
+  const webhook = options.webhookUrl;
+  const intervals = options.pollIntervalsMs ?? [500, 1000, 2000];
+  if (intervals.length === 0 || intervals.some((ms) => !Number.isFinite(ms) || ms < 0)) {
+    throw new InvalidArgumentError(
+      'options.pollIntervalsMs',
+      'must be a non-empty list of non-negative numbers',
+    );
+  }
+  return {
+    zombieAfterMs: typeof zombie === 'function' ? zombie : () => zombie ?? FOUR_HOURS,
+    noActivityIsZombie: options.noActivityIsZombie ?? false,
+    webhookUrl: typeof webhook === 'function' ? webhook : () => webhook,
+    qrWaitMs: positive(options.qrWaitMs, 120_000, 'qrWaitMs'),
+    pollIntervalsMs: intervals,
+    stuckAfterMs: positive(options.stuckAfterMs, 60_000, 'stuckAfterMs'),
+    gatewayQrAttempts: Math.floor(positive(options.gatewayQrAttempts, 5, 'gatewayQrAttempts')),
+    concurrency: Math.floor(positive(options.concurrency, 8, 'concurrency')),
+    probeConnected: options.probeConnected ?? true,
+  };
+}
+
+/** The ordered record of one operation, shared by every step of it. @internal */
+export class Trail {
+  readonly actions: SessionAction[] = [];
+  repaired = false;
+
+  constructor(
+    readonly sessionId: string,
+    private readonly clock: Clock,
+  ) {}
+
+  add(step: string, outcome: string, detail?: string): void {
+    const action: SessionAction = { step, outcome, at: new Date(this.clock.now()) };
+    if (detail) action.detail = detail;
+    this.actions.push(action);
+  }
+}
+
+/** Everything an operation needs. @internal */
+export class SessionContext {
+  readonly options: ResolvedOptions;
+  readonly clock: Clock;
+
+  constructor(
+    readonly gateway: WhatsAppGatewayClient,
+    readonly wpp: WppConnectClient | undefined,
+    readonly activity: ActivitySource | undefined,
+    options: SessionManagerOptions,
+    private readonly logger: Logger | undefined,
+    private readonly onEvent: ((event: SessionEvent) => void) | undefined,
+  ) {
+    this.options = resolveOptions(options);
+    this.clock = options.clock ?? systemClock;
+  }
+
+  emit(type: SessionEventType, sessionId: string, detail?: string, extra: Partial<SessionEvent> = {}): void {
+    const event: SessionEvent = { type, sessionId, at: new Date(this.clock.now()), ...extra };
+    if (detail) event.detail = detail;
+    this.log(
+      type === 'inconsistent' || type === 'zombie' || type === 'propagation_missing' ? 'warn' : 'info',
+      `session ${type}`,
+      {
+        sessionId,
+        ...(detail ? { detail } : {}),
+      },
+    );
+    try {
+      this.onEvent?.(event);
+    } catch {
+      // A failing hook must not break session management.
+    }
+  }
+
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: LogFields): void {
+    try {
+      this.logger?.[level]?.(message, fields);
+    } catch {
+      // Same for a failing logger.
+    }
+  }
+
+  /** Waits on the manager's clock; an abort becomes the SDK's {@link AbortError}. */
+  async sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      await this.clock.sleep(ms, signal);
+    } catch (error) {
+      if (signal?.aborted) throw new AbortError('The session operation was aborted');
+      throw error;
+    }
+  }
+
+  /** The wait before poll number `n` (0-based), following `pollIntervalsMs`. */
+  pollDelay(n: number): number {
+    const list = this.options.pollIntervalsMs;
+    return list[Math.min(n, list.length - 1)] as number;
+  }
+}
+
+/** Short text for an error in a trail: its class and code, never a body. @internal */
+export function describeError(error: unknown): string {
+  if (error instanceof WhatsAppSdkError) {
+    return `${error.name}${error.status ? ` HTTP ${error.status}` : ''} (${error.code})`;
+  }
+  return error instanceof Error ? error.name : 'error';
+}

@@ -1,0 +1,213 @@
+/**
+ * Reading sessions: one (`getSession`), all (`listSessions`), and the report that ends every operation.
+ * @module
+ */
+import { AbortError, NotFoundError, type WhatsAppSdkError } from '../errors.js';
+import { findCaseOnlyMatch } from '../ids.js';
+import { mapLimit } from '../internal/pool.js';
+import { describeError, type SessionContext, type Trail } from './context.js';
+import type { GatewayOutcome } from './gateway-steps.js';
+import { deriveStatus, type WppEvidence } from './status.js';
+import type { SessionInfo, SessionReport, SessionStatus } from './types.js';
+import { observe } from './wpp-steps.js';
+import { evaluateZombie } from './zombie.js';
+
+/** One batched activity lookup for many ids (design §2: never one call per session). @internal */
+export async function lastActivityOf(
+  ctx: SessionContext,
+  ids: readonly string[],
+  signal: AbortSignal | undefined,
+): Promise<ReadonlyMap<string, Date | null>> {
+  if (!ctx.activity || ids.length === 0) return new Map();
+  try {
+    return await ctx.activity.lastActivity(ids, signal);
+  } catch (error) {
+    if (signal?.aborted) throw new AbortError('The session operation was aborted');
+    ctx.log('warn', 'activity source failed; zombie status cannot be judged', {
+      error: describeError(error),
+    });
+    return new Map();
+  }
+}
+
+/** Builds a {@link SessionInfo} from the evidence, and emits `zombie` / `inconsistent` events. @internal */
+export function buildInfo(
+  ctx: SessionContext,
+  id: string,
+  gatewayStatus: string | null,
+  wpp: WppEvidence | 'unavailable' | null,
+  lastActivityAt: Date | null,
+  gatewayOutcome?: GatewayOutcome,
+): SessionInfo {
+  const derived = deriveStatus({ gatewayStatus, wpp });
+  let status: SessionStatus = derived.status;
+  let qr = wpp && wpp !== 'unavailable' && wpp.status === 'QRCODE' ? wpp.qr : null;
+  if (gatewayOutcome) {
+    // Gateway-only mode: what the gateway's QR endpoint said is fresher than its channel status.
+    if (gatewayOutcome.qr) status = 'qr_required';
+    else if (gatewayOutcome.relayedStatus === 'CONNECTED') status = 'connected';
+    qr = gatewayOutcome.qr;
+  }
+  const sources = ['gateway'];
+  if (wpp && wpp !== 'unavailable') {
+    sources.push(`wppconnect:${wpp.status}`);
+    if (wpp.alive !== null) sources.push(wpp.alive ? 'probe:alive' : 'probe:dead');
+  }
+  if (ctx.activity) sources.push('activity');
+  const zombie = evaluateZombie({
+    status,
+    lastActivityAt,
+    thresholdMs: ctx.options.zombieAfterMs(id),
+    now: ctx.clock.now(),
+    noActivityIsZombie: ctx.options.noActivityIsZombie,
+    sources,
+  });
+  const info: SessionInfo = {
+    id,
+    status,
+    gatewayStatus,
+    wppconnectStatus: wpp && wpp !== 'unavailable' ? wpp.status : null,
+    alive: wpp && wpp !== 'unavailable' ? wpp.alive : null,
+    lastActivityAt,
+    isZombie: zombie.isZombie,
+    inconsistent: derived.inconsistent,
+    notes: derived.notes,
+  };
+  if (zombie.evidence) info.zombie = zombie.evidence;
+  if (qr) info.qr = qr;
+  if (info.isZombie) ctx.emit('zombie', id, zombie.evidence?.reason);
+  if (info.inconsistent) ctx.emit('inconsistent', id, derived.notes.join('; '));
+  return info;
+}
+
+async function evidenceOrUnavailable(
+  ctx: SessionContext,
+  id: string,
+  signal: AbortSignal | undefined,
+  knownNames: ReadonlySet<string> | undefined,
+  notes: string[],
+): Promise<WppEvidence | 'unavailable' | null> {
+  if (!ctx.wpp) return null;
+  try {
+    return await observe(ctx, id, signal, knownNames);
+  } catch (error) {
+    if (error instanceof AbortError || signal?.aborted) throw error;
+    notes.push(`WPPConnect lookup failed: ${describeError(error)}`);
+    return 'unavailable';
+  }
+}
+
+/**
+ * All sessions: the gateway's list plus the sessions only WPPConnect knows (field notes §7.2), with one
+ * activity lookup for all of them and WPPConnect lookups at bounded concurrency.
+ * @internal
+ */
+export async function listSessions(
+  ctx: SessionContext,
+  signal: AbortSignal | undefined,
+): Promise<SessionInfo[]> {
+  const call = signal ? { signal } : {};
+  const [channels, names] = await Promise.all([
+    ctx.gateway.listChannels(call),
+    ctx.wpp
+      ? ctx.wpp.listSessionNames(call).catch((error: WhatsAppSdkError) => {
+          if (signal?.aborted) throw error;
+          ctx.log('warn', 'could not list WPPConnect sessions', { error: describeError(error) });
+          return undefined;
+        })
+      : Promise.resolve(undefined),
+  ]);
+  const claims = new Map(channels.map((channel) => [channel.id, channel.status] as const));
+  const knownNames = names ? new Set(names) : undefined;
+  const ids = [...claims.keys(), ...(names ?? []).filter((name) => !claims.has(name))];
+  const activity = await lastActivityOf(ctx, ids, signal);
+  return mapLimit(
+    ids,
+    ctx.options.concurrency,
+    async (id) => {
+      const notes: string[] = [];
+      const wpp = await evidenceOrUnavailable(ctx, id, signal, knownNames, notes);
+      const info = buildInfo(ctx, id, claims.get(id) ?? null, wpp, activity.get(id) ?? null);
+      info.notes.push(...notes);
+      return info;
+    },
+    signal,
+  );
+}
+
+/**
+ * One session. A miss on both sides returns status `missing`, except when another id differs only by letter
+ * case: that is almost surely a typo, so it throws a {@link NotFoundError} naming the id that exists.
+ * @internal
+ */
+export async function getSession(
+  ctx: SessionContext,
+  id: string,
+  signal: AbortSignal | undefined,
+): Promise<SessionInfo> {
+  const call = signal ? { signal } : {};
+  let gatewayStatus: string | null = null;
+  try {
+    gatewayStatus = (await ctx.gateway.getChannel(id, call)).status;
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+  }
+  const notes: string[] = [];
+  const wpp = await evidenceOrUnavailable(ctx, id, signal, undefined, notes);
+  const absentOnWpp =
+    wpp === null || wpp === 'unavailable' || (wpp.status === 'CLOSED' && wpp.known === false);
+  if (gatewayStatus === null && absentOnWpp) {
+    const [channels, names] = await Promise.all([
+      ctx.gateway.listChannels(call),
+      ctx.wpp ? ctx.wpp.listSessionNames(call).catch(() => [] as string[]) : Promise.resolve([] as string[]),
+    ]);
+    const existing = findCaseOnlyMatch(id, [...channels.map((c) => c.id), ...names]);
+    if (existing) {
+      throw new NotFoundError(
+        `No session "${id}"; did you mean "${existing}"? Session ids are case-sensitive`,
+        {
+          status: 404,
+          existingId: existing,
+        },
+      );
+    }
+  }
+  const activity = await lastActivityOf(ctx, [id], signal);
+  const info = buildInfo(ctx, id, gatewayStatus, wpp, activity.get(id) ?? null);
+  info.notes.push(...notes);
+  return info;
+}
+
+/**
+ * The report that ends create, ensure and reconnect: the gateway's claim read again (it may have changed),
+ * the activity, the final evidence, and the trail. Emits `qr`, `connected` and `repaired`.
+ * @internal
+ */
+export async function finishReport(
+  ctx: SessionContext,
+  trail: Trail,
+  signal: AbortSignal | undefined,
+  evidence: WppEvidence | null,
+  gatewayOutcome?: GatewayOutcome,
+): Promise<SessionReport> {
+  const id = trail.sessionId;
+  let gatewayStatus: string | null = null;
+  try {
+    gatewayStatus = (await ctx.gateway.getChannel(id, signal ? { signal } : {})).status;
+  } catch (error) {
+    if (error instanceof AbortError) throw error;
+    trail.add('gateway.getChannel', `failed: ${describeError(error)}`);
+  }
+  const activity = await lastActivityOf(ctx, [id], signal);
+  const info = buildInfo(ctx, id, gatewayStatus, evidence, activity.get(id) ?? null, gatewayOutcome);
+  if (info.qr) ctx.emit('qr', id, 'a QR code is ready to scan', { qr: info.qr });
+  if (info.status === 'connected') ctx.emit('connected', id);
+  if (trail.repaired)
+    ctx.emit('repaired', id, trail.actions.map((a) => `${a.step}: ${a.outcome}`).join(' → '));
+  return {
+    ...info,
+    repaired: trail.repaired,
+    verifiedOnWppconnect: evidence !== null,
+    actions: trail.actions,
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The reconnect ladder: each rung is tried only when the one before did not give a live connection or a fresh
+ * QR code, and each is recorded in the trail.
+ *
+ * 1. fresh QR: the session already shows a current QR (or is connected and alive): nothing to do;
+ * 2. start: start-session (only useful when the session is CLOSED; ignored by WPPConnect otherwise);
+ * 3. close + start: restart the browser, keeping the login (a zombie comes back without a QR);
+ * 4. delete + recreate on the gateway, then start on WPPConnect.
+ *
+ * Logout is never done implicitly: it deletes the login and forces a new scan.
+ * @module
+ */
+import { AbortError, PropagationError, QrTimeoutError, type SessionAction } from '../errors.js';
+import { describeError, type SessionContext, type Trail } from './context.js';
+import { gatewayOnlyEnsure, recreate } from './gateway-steps.js';
+import { finishReport } from './inspect.js';
+import type { WppEvidence } from './status.js';
+import type { SessionReport } from './types.js';
+import { close, isReady, noteEvidence, observe, start, waitUntilReady } from './wpp-steps.js';
+
+/** Options of `reconnect`. */
+export interface ReconnectOptions {
+  /** Aborts the ladder, including any wait. */
+  signal?: AbortSignal;
+  /**
+   * Restart even when WPPConnect reports the session connected and alive (skips rungs 1 and 2). For zombies:
+   * connected by every probe, yet silent. The login is kept, so no new QR is needed.
+   */
+  force?: boolean;
+}
+
+/** Runs a rung's wait; a rung that times out or gets stuck hands over to the next rung. */
+async function tryWait(
+  ctx: SessionContext,
+  trail: Trail,
+  signal: AbortSignal | undefined,
+): Promise<WppEvidence | null> {
+  try {
+    return await waitUntilReady(ctx, trail.sessionId, trail, signal, { recover: false });
+  } catch (error) {
+    if (error instanceof PropagationError || error instanceof QrTimeoutError) {
+      trail.add('rung result', `no QR or connection: ${describeError(error)}`);
+      return null;
+    }
+    throw error;
+  }
+}
+
+function rung(trail: Trail, n: number, name: string): void {
+  trail.add(`rung ${n}: ${name}`, 'trying');
+}
+
+function failed(id: string, actions: readonly SessionAction[]): PropagationError {
+  return new PropagationError(`Every reconnect rung failed for "${id}"`, {
+    sessionId: id,
+    actions,
+    likelyCause:
+      'WPPConnect cannot bring this session up. Check its logs for Chromium errors; a stuck profile needs a WPPConnect restart.',
+  });
+}
+
+async function withWpp(ctx: SessionContext, trail: Trail, signal: AbortSignal | undefined, force: boolean) {
+  const id = trail.sessionId;
+  rung(trail, 1, 'fresh QR');
+  const first = await observe(ctx, id, signal);
+  noteEvidence(trail, first);
+  if (!force && isReady(first)) return finishReport(ctx, trail, signal, first);
+
+  if (!force && first.status === 'CLOSED') {
+    rung(trail, 2, 'start-session');
+    await start(ctx, id, trail, signal);
+    trail.repaired = true;
+    const ready = await tryWait(ctx, trail, signal);
+    if (ready) return finishReport(ctx, trail, signal, ready);
+  } else {
+    trail.add(
+      'rung 2: start-session',
+      'skipped',
+      force ? 'forced restart' : `start-session is ignored while ${first.status}`,
+    );
+  }
+
+  rung(trail, 3, 'close-session + start-session');
+  trail.repaired = true;
+  await close(ctx, id, trail, signal);
+  await start(ctx, id, trail, signal);
+  const restarted = await tryWait(ctx, trail, signal);
+  if (restarted) return finishReport(ctx, trail, signal, restarted);
+
+  rung(trail, 4, 'delete + recreate on the gateway');
+  await recreate(ctx, id, trail, signal);
+  const after = await observe(ctx, id, signal);
+  noteEvidence(trail, after);
+  if (!isReady(after)) {
+    if (after.status === 'CLOSED') await start(ctx, id, trail, signal);
+    const ready = await tryWait(ctx, trail, signal);
+    if (!ready) throw failed(id, trail.actions);
+    return finishReport(ctx, trail, signal, ready);
+  }
+  return finishReport(ctx, trail, signal, after);
+}
+
+async function gatewayOnly(ctx: SessionContext, trail: Trail, signal: AbortSignal | undefined) {
+  const id = trail.sessionId;
+  trail.add('verify', 'skipped', 'no WPPConnect client: the gateway’s answers cannot be verified');
+  rung(trail, 1, 'fresh QR (and start-session when the gateway says it was never started)');
+  const outcome = await gatewayOnlyEnsure(ctx, id, trail, signal, { allowRecreate: false });
+  if (outcome.qr || outcome.relayedStatus === 'CONNECTED')
+    return finishReport(ctx, trail, signal, null, outcome);
+  trail.add('rung 3: close-session + start-session', 'skipped', 'needs a WPPConnect client');
+  rung(trail, 4, 'delete + recreate on the gateway');
+  const recreated = await recreate(ctx, id, trail, signal);
+  if (recreated && (recreated.qr || recreated.relayedStatus === 'CONNECTED')) {
+    return finishReport(ctx, trail, signal, null, recreated);
+  }
+  throw failed(id, trail.actions);
+}
+
+/** @internal */
+export async function reconnect(
+  ctx: SessionContext,
+  trail: Trail,
+  options: ReconnectOptions,
+): Promise<SessionReport> {
+  const { signal } = options;
+  try {
+    return ctx.wpp
+      ? await withWpp(ctx, trail, signal, options.force ?? false)
+      : await gatewayOnly(ctx, trail, signal);
+  } catch (error) {
+    if (signal?.aborted && !(error instanceof AbortError)) throw new AbortError('The reconnect was aborted');
+    throw error;
+  }
+}

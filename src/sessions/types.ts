@@ -1,0 +1,144 @@
+/**
+ * Public types of the session layer.
+ * @module
+ */
+import type { SessionAction } from '../errors.js';
+import type { GatewayChannelStatus } from '../gateway/client.js';
+import type { QrCode } from '../qr.js';
+import type { WppStatus } from '../wppconnect/client.js';
+
+/**
+ * The *true* status of a session, from the strongest evidence available (design §3.2):
+ * - `connected`: WPPConnect says CONNECTED and its page answers the liveness probe;
+ * - `qr_required`: WPPConnect shows a QR code waiting to be scanned;
+ * - `pairing_code`: WPPConnect issued a pairing code (login by phone number);
+ * - `starting`: WPPConnect is launching the browser (INITIALIZING);
+ * - `disconnected`: WPPConnect has the session but it is closed, or CONNECTED with a dead page;
+ * - `not_propagated`: the gateway knows the channel but WPPConnect never received it (the ImobSites bug);
+ * - `missing`: neither the gateway nor WPPConnect knows the id;
+ * - `unknown`: the evidence could not be read (WPPConnect unreachable, unexpected answer).
+ */
+export type SessionStatus =
+  | 'connected'
+  | 'qr_required'
+  | 'pairing_code'
+  | 'starting'
+  | 'disconnected'
+  | 'not_propagated'
+  | 'missing'
+  | 'unknown';
+
+/** Why a session is, or is not, a zombie: the evidence behind `isZombie`. */
+export interface ZombieEvidence {
+  /** Last *message* activity seen for the session, or null when none was recorded. */
+  lastActivityAt: Date | null;
+  /** The threshold used for this session, in ms. */
+  thresholdMs: number;
+  /** How long the session has been silent at the time of the check, in ms (null without activity). */
+  silentForMs: number | null;
+  /** Where the evidence came from, e.g. `wppconnect:CONNECTED`, `probe:alive`, `activity`. */
+  sources: string[];
+  /** One sentence a person can read. */
+  reason: string;
+}
+
+/** A session's state as the manager sees it, with the evidence behind it. */
+export interface SessionInfo {
+  /** Session id, case-sensitive. */
+  id: string;
+  /** The true status. */
+  status: SessionStatus;
+  /** What the gateway claims (lower-cased), or null when the gateway does not list the session. */
+  gatewayStatus: GatewayChannelStatus | null;
+  /** What WPPConnect says, or null when it was not asked (no client) or could not answer. */
+  wppconnectStatus: WppStatus | null;
+  /** Result of the liveness probe on a CONNECTED session: true alive, false dead, null not probed. */
+  alive: boolean | null;
+  /** Last message activity from the `ActivitySource`, or null. */
+  lastActivityAt: Date | null;
+  /** Connected, yet silent for longer than the zombie threshold (design §3.3). */
+  isZombie: boolean;
+  /** The evidence for `isZombie`; present when the session is connected. */
+  zombie?: ZombieEvidence;
+  /** True when the gateway's claim and the evidence disagree (or the gateway does not list a live session). */
+  inconsistent: boolean;
+  /** A current QR code, only when WPPConnect says QRCODE (or, without a WPPConnect client, the gateway gave one). */
+  qr?: QrCode;
+  /** Plain-language notes on how the status was decided and what disagrees. */
+  notes: string[];
+}
+
+/** The outcome of `createSession`, `ensureSession` and `reconnect`: the final state plus the audit trail. */
+export interface SessionReport extends SessionInfo {
+  /** True when the manager had to fix something (start a session the gateway never propagated, restart a stuck one…). */
+  repaired: boolean;
+  /** True when the session was checked on WPPConnect itself; false in gateway-only mode. */
+  verifiedOnWppconnect: boolean;
+  /** Everything the manager did and saw, in order. */
+  actions: SessionAction[];
+}
+
+/** Kinds of {@link SessionEvent}. */
+export type SessionEventType =
+  | 'created'
+  | 'propagation_missing'
+  | 'repaired'
+  | 'qr'
+  | 'connected'
+  | 'zombie'
+  | 'inconsistent';
+
+/** Something worth knowing happened to a session; passed to `SessionManagerOptions.onEvent`. */
+export interface SessionEvent {
+  /** What happened. */
+  type: SessionEventType;
+  /** The session it happened to. */
+  sessionId: string;
+  /** When (the manager's clock). */
+  at: Date;
+  /** A sentence for people. */
+  detail?: string;
+  /** The QR, on `qr` events. */
+  qr?: QrCode;
+}
+
+/** Time source of the manager; inject one in tests to run waits instantly. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after `ms`, or rejects as soon as `signal` aborts (and clears its timer). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** How a session came out of a healthcheck. */
+export type HealthClass = 'healthy' | 'zombie' | 'disconnected' | 'not_propagated' | 'unknown';
+
+/** One session's line in a {@link HealthReport}. */
+export interface HealthEntry {
+  /** Session id. */
+  id: string;
+  /** The class the session fell in. */
+  health: HealthClass;
+  /** The state observed. */
+  info: SessionInfo;
+  /** What the repair did: not attempted (`skipped`), `dry_run`, `repaired` or `failed`. */
+  repair: 'skipped' | 'dry_run' | 'repaired' | 'failed';
+  /** The reconnect report, when a repair ran. */
+  report?: SessionReport;
+  /** Why the repair or the check failed, when it did. */
+  error?: { name: string; code: string; message: string };
+}
+
+/** Result of `SessionManager.healthcheck`. */
+export interface HealthReport {
+  /** When the check started. */
+  checkedAt: Date;
+  /** How many sessions fell in each class (before repairs). */
+  counts: Record<HealthClass, number> & { total: number };
+  /** Repairs that succeeded and that failed. */
+  repairs: { attempted: number; repaired: number; failed: number };
+  /** One entry per session. */
+  sessions: HealthEntry[];
+  /** True when every session is healthy (after repairs, when they ran). */
+  ok: boolean;
+}

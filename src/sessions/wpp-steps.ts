@@ -1,0 +1,224 @@
+/**
+ * The WPPConnect side of session management: look, start, close, and wait (bounded, abortable) until a session
+ * shows a QR code, a pairing code or a live connection (design §3.1).
+ * @module
+ */
+import {
+  AbortError,
+  AuthenticationError,
+  ConnectionError,
+  PropagationError,
+  QrTimeoutError,
+  ServerError,
+  type WhatsAppSdkError,
+} from '../errors.js';
+import type { WppConnectClient } from '../wppconnect/client.js';
+import { describeError, type SessionContext, type Trail } from './context.js';
+import type { WppEvidence } from './status.js';
+
+/** Why a restart of a stuck session fails on the real server, and what clears it (transcript §9.1.4, field notes §7.1). */
+export const STUCK_CAUSE =
+  'WPPConnect keeps the first browser of a session alive when its start fails, so a restart fails with ' +
+  '"The browser is already running for …/userDataDir/<id>". Restart the WPPConnect process, or remove that ' +
+  "profile's SingletonLock, then call ensureSession again.";
+
+/** @internal */
+export function requireWpp(ctx: SessionContext): WppConnectClient {
+  if (!ctx.wpp) throw new Error('internal: WPPConnect step without a WPPConnect client');
+  return ctx.wpp;
+}
+
+/** True when a session needs nothing more to be usable or scannable. @internal */
+export function isReady(evidence: WppEvidence): boolean {
+  return (
+    evidence.status === 'QRCODE' ||
+    evidence.status === 'PHONECODE' ||
+    (evidence.status === 'CONNECTED' && evidence.alive !== false)
+  );
+}
+
+/**
+ * Reads a session's status, probes it when CONNECTED, and (only when it reads CLOSED) checks WPPConnect's
+ * session store to tell "closed" from "never received".
+ * @internal
+ */
+export async function observe(
+  ctx: SessionContext,
+  id: string,
+  signal: AbortSignal | undefined,
+  knownNames?: ReadonlySet<string>,
+): Promise<WppEvidence> {
+  const wpp = requireWpp(ctx);
+  const call = signal ? { signal } : {};
+  const status = await wpp.getStatus(id, call);
+  let alive: boolean | null = null;
+  if (status.status === 'CONNECTED' && ctx.options.probeConnected) {
+    alive = (await wpp.checkConnection(id, call)).ok;
+  }
+  let known: boolean | null = null;
+  if (status.status === 'CLOSED') {
+    known = knownNames ? knownNames.has(id) : (await wpp.listSessionNames(call)).includes(id);
+  } else {
+    known = true;
+  }
+  return { status: status.status, known, alive, qr: status.qr };
+}
+
+function describeEvidence(evidence: WppEvidence): string {
+  if (evidence.status === 'CONNECTED') {
+    return evidence.alive === false ? 'CONNECTED, but the page is dead' : 'CONNECTED';
+  }
+  if (evidence.status === 'CLOSED' && evidence.known === false)
+    return 'absent (not in WPPConnect’s session store)';
+  return evidence.status;
+}
+
+/** Records a status read in the trail. @internal */
+export function noteEvidence(trail: Trail, evidence: WppEvidence): void {
+  trail.add(
+    'wppconnect.getStatus',
+    describeEvidence(evidence),
+    evidence.qr ? 'a current QR code is available' : undefined,
+  );
+}
+
+/** Starts the session on WPPConnect, always sending the webhook URL. @internal */
+export async function start(ctx: SessionContext, id: string, trail: Trail, signal: AbortSignal | undefined) {
+  const webhook = ctx.options.webhookUrl(id);
+  const answer = await requireWpp(ctx).startSession(id, {
+    ...(webhook ? { webhook } : {}),
+    ...(signal ? { signal } : {}),
+  });
+  trail.add(
+    'wppconnect.startSession',
+    `answered ${answer.status}`,
+    answer.status === 'CLOSED'
+      ? 'a start answers with the state before it (CLOSED for a new session); the start happens anyway'
+      : undefined,
+  );
+}
+
+/**
+ * Closes the session's browser, keeping its login. A 500 is expected for a session that is still starting,
+ * and the server has reset it by then (wppconnect.md §2.5), so it is recorded, not thrown.
+ * @internal
+ */
+export async function close(ctx: SessionContext, id: string, trail: Trail, signal: AbortSignal | undefined) {
+  try {
+    const answer = await requireWpp(ctx).closeSession(id, signal ? { signal } : {});
+    trail.add('wppconnect.closeSession', answer.ok ? 'closed' : `answered: ${answer.message}`);
+  } catch (error) {
+    if (!(error instanceof ServerError)) throw error;
+    trail.add(
+      'wppconnect.closeSession',
+      'HTTP 500',
+      'expected while a session is starting; the server resets it anyway',
+    );
+  }
+}
+
+/** Errors worth waiting through while polling: the next poll may succeed. */
+function isTransient(error: unknown): error is WhatsAppSdkError {
+  return (
+    (error instanceof ConnectionError || error instanceof ServerError) &&
+    !(error instanceof AuthenticationError)
+  );
+}
+
+/**
+ * Polls until the session is ready (QRCODE, PHONECODE, CONNECTED and alive) or the bound is reached.
+ * A session INITIALIZING for longer than `stuckAfterMs` is closed and started once; a session that falls back
+ * to CLOSED (a failed start, or autoClose) is started once more. Beyond that it stops and says why.
+ * @internal
+ */
+export async function waitUntilReady(
+  ctx: SessionContext,
+  id: string,
+  trail: Trail,
+  signal: AbortSignal | undefined,
+  { recover = true }: { recover?: boolean } = {},
+): Promise<WppEvidence> {
+  const { qrWaitMs, stuckAfterMs } = ctx.options;
+  const startedAt = ctx.clock.now();
+  let initializingSince: number | null = null;
+  let restartedStuck = false;
+  let restartedClosed = false;
+  let last: WppEvidence | null = null;
+
+  for (let poll = 0; ; poll++) {
+    if (ctx.clock.now() - startedAt >= qrWaitMs) break;
+    await ctx.sleep(ctx.pollDelay(poll), signal);
+    let evidence: WppEvidence;
+    try {
+      evidence = await observe(ctx, id, signal);
+    } catch (error) {
+      if (error instanceof AbortError || !isTransient(error)) throw error;
+      trail.add('wppconnect.getStatus', `failed: ${describeError(error)}`, 'will poll again');
+      continue;
+    }
+    if (last === null || evidence.status !== last.status || evidence.alive !== last.alive)
+      noteEvidence(trail, evidence);
+    last = evidence;
+    if (isReady(evidence)) return evidence;
+
+    const now = ctx.clock.now();
+    if (evidence.status === 'INITIALIZING') {
+      initializingSince ??= now;
+      if (now - initializingSince >= stuckAfterMs) {
+        if (restartedStuck || !recover) throw stuck(id, trail, now - startedAt, restartedStuck);
+        trail.add(
+          'recover',
+          `INITIALIZING for ${Math.round((now - initializingSince) / 1000)} s`,
+          'close-session, then start-session, once',
+        );
+        trail.repaired = true;
+        restartedStuck = true;
+        await close(ctx, id, trail, signal);
+        await start(ctx, id, trail, signal);
+        initializingSince = ctx.clock.now();
+      }
+    } else {
+      initializingSince = null;
+    }
+    if (evidence.status === 'CLOSED') {
+      if (restartedClosed || !recover) {
+        throw new PropagationError(`Session "${id}" keeps falling back to CLOSED on WPPConnect`, {
+          service: 'wppconnect',
+          sessionId: id,
+          actions: trail.actions,
+          likelyCause:
+            'The browser could not start or the QR expired unscanned (autoClose, 60 s by default). Check the WPPConnect logs for Chromium errors, then call reconnect.',
+        });
+      }
+      restartedClosed = true;
+      trail.repaired = true;
+      await start(ctx, id, trail, signal);
+    }
+  }
+
+  if (last?.status === 'INITIALIZING' && restartedStuck)
+    throw stuck(id, trail, ctx.clock.now() - startedAt, true);
+  throw new QrTimeoutError(
+    `Session "${id}" showed no QR code, pairing code or connection within ${Math.round(qrWaitMs / 1000)} s`,
+    {
+      service: 'wppconnect',
+      sessionId: id,
+      waitedMs: ctx.clock.now() - startedAt,
+      ...(last ? { lastStatus: last.status } : {}),
+    },
+  );
+}
+
+function stuck(id: string, trail: Trail, waitedMs: number, afterRestart: boolean): PropagationError {
+  const state = afterRestart ? 'still INITIALIZING after one restart' : 'INITIALIZING for too long';
+  trail.add('give up', state, `waited ${Math.round(waitedMs / 1000)} s`);
+  return new PropagationError(
+    `Session "${id}" is stuck INITIALIZING on WPPConnect${afterRestart ? ', even after a restart' : ''}`,
+    {
+      service: 'wppconnect',
+      sessionId: id,
+      actions: trail.actions,
+      likelyCause: STUCK_CAUSE,
+    },
+  );
+}
