@@ -1,0 +1,12 @@
+// Loads the built package the way an ESM consumer does (through the package's own name and `exports`).
+import assert from 'node:assert/strict';
+import * as sdk from 'whatsapp-gateway-sdk';
+import * as testing from 'whatsapp-gateway-sdk/testing';
+
+for (const name of ['WhatsAppGatewayClient', 'WppConnectClient', 'SessionManager', 'ActivityTracker', 'parseWebhook', 'PropagationError']) {
+  assert.equal(typeof sdk[name], 'function', `ESM export ${name}`);
+}
+assert.equal(typeof testing.FakeWppConnect, 'function', 'ESM testing export FakeWppConnect');
+const error = new sdk.NotFoundError('x', { status: 404 });
+assert.ok(error instanceof sdk.WhatsAppSdkError);
+console.log('ESM import ok');
