@@ -46,8 +46,16 @@ export function createWorld(server: ReturnType<typeof setupServer>, options: Wor
   const fakeWpp = new FakeWppConnect({ clock, ...options.wppconnect });
   const fakeGateway = new FakeGateway({ wppconnect: fakeWpp, clock, ...options.gateway });
   server.use(...mswHandlers(fakeWpp, fakeGateway));
-  const gateway = new WhatsAppGatewayClient({ baseUrl: fakeGateway.baseUrl, secret: fakeGateway.secret, sleep: noSleep });
-  const wppconnect = new WppConnectClient({ baseUrl: fakeWpp.baseUrl, secretKey: fakeWpp.secretKey, sleep: noSleep });
+  const gateway = new WhatsAppGatewayClient({
+    baseUrl: fakeGateway.baseUrl,
+    secret: fakeGateway.secret,
+    sleep: noSleep,
+  });
+  const wppconnect = new WppConnectClient({
+    baseUrl: fakeWpp.baseUrl,
+    secretKey: fakeWpp.secretKey,
+    sleep: noSleep,
+  });
   const activity = new ActivityTracker({ clock });
   const events: SessionEvent[] = [];
   const manager = new SessionManager({
@@ -64,5 +72,13 @@ export function createWorld(server: ReturnType<typeof setupServer>, options: Wor
 
 /** A WPPConnect-style `onmessage` webhook body at `atMs`. */
 export function messageWebhook(session: string, atMs: number) {
-  return { event: 'onmessage', session, id: `false_1@c.us_${atMs}`, body: 'hi', type: 'chat', t: Math.floor(atMs / 1000), from: '1@c.us' };
+  return {
+    event: 'onmessage',
+    session,
+    id: `false_1@c.us_${atMs}`,
+    body: 'hi',
+    type: 'chat',
+    t: Math.floor(atMs / 1000),
+    from: '1@c.us',
+  };
 }

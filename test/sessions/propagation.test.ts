@@ -56,7 +56,10 @@ describe('createSession: the propagation guarantee', () => {
     const again = await world.manager.createSession('dup');
     expect(again.status).toBe('qr_required');
     expect(world.fakeGateway.countCalls('/api/channels')).toBe(1);
-    expect(again.actions[0]).toMatchObject({ step: 'gateway.getChannel', outcome: 'exists (claims "qr_required")' });
+    expect(again.actions[0]).toMatchObject({
+      step: 'gateway.getChannel',
+      outcome: 'exists (claims "qr_required")',
+    });
   });
 
   it('restarts a session stuck INITIALIZING once, then gives up with the likely cause', async () => {
@@ -105,7 +108,10 @@ describe('createSession: the propagation guarantee', () => {
   it('stops waiting as soon as the caller aborts, mid-wait', async () => {
     const controller = new AbortController();
     let sleeps = 0;
-    const world = createWorld(server, { wppconnect: { initializingMs: 600_000 }, manager: { stuckAfterMs: 900_000 } });
+    const world = createWorld(server, {
+      wppconnect: { initializingMs: 600_000 },
+      manager: { stuckAfterMs: 900_000 },
+    });
     // A clock that aborts the caller's signal during the third poll wait.
     const clock = {
       now: () => world.clock.now(),
@@ -115,7 +121,9 @@ describe('createSession: the propagation guarantee', () => {
       },
     };
     const manager = new SessionManager({ gateway: world.gateway, wppconnect: world.wppconnect, clock });
-    await expect(manager.createSession('aborted', { signal: controller.signal })).rejects.toBeInstanceOf(AbortError);
+    await expect(manager.createSession('aborted', { signal: controller.signal })).rejects.toBeInstanceOf(
+      AbortError,
+    );
     expect(sleeps).toBe(3);
   });
 

@@ -70,7 +70,13 @@ describe('reconnect ladder', () => {
     const error = await world.manager.reconnect('broken').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PropagationError);
     const steps = (error as PropagationError).actions.map((a) => a.step);
-    expect(steps).toEqual(expect.arrayContaining(['rung 2: start-session', 'rung 3: close-session + start-session', 'rung 4: delete + recreate on the gateway']));
+    expect(steps).toEqual(
+      expect.arrayContaining([
+        'rung 2: start-session',
+        'rung 3: close-session + start-session',
+        'rung 4: delete + recreate on the gateway',
+      ]),
+    );
     expect(world.fakeGateway.countCalls('/api/channels/{id}')).toBeGreaterThanOrEqual(1);
   });
 
@@ -140,7 +146,11 @@ describe('healthcheck', () => {
 
 describe('options', () => {
   it('rejects a manager without a gateway, and bad numbers, with InvalidArgumentError', () => {
-    const gateway = new WhatsAppGatewayClient({ baseUrl: 'http://gateway.test', secret: 's3cret', sleep: noSleep });
+    const gateway = new WhatsAppGatewayClient({
+      baseUrl: 'http://gateway.test',
+      secret: 's3cret',
+      sleep: noSleep,
+    });
     expect(() => new SessionManager({} as never)).toThrow(/options.gateway/);
     expect(() => new SessionManager({ gateway, qrWaitMs: -1 })).toThrow(/options.qrWaitMs/);
     expect(() => new SessionManager({ gateway, pollIntervalsMs: [] })).toThrow(/options.pollIntervalsMs/);

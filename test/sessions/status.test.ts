@@ -42,9 +42,15 @@ describe('true status', () => {
     world.fakeWpp.unlinkPhone('pixel12digital');
     world.fakeWpp.seed('other', { status: 'CLOSED' }); // keeps the store non-empty; irrelevant to the check
     const [info] = (await world.manager.listSessions()).filter((s) => s.id === 'pixel12digital');
-    expect(info).toMatchObject({ gatewayStatus: 'connected', wppconnectStatus: 'CLOSED', inconsistent: true });
+    expect(info).toMatchObject({
+      gatewayStatus: 'connected',
+      wppconnectStatus: 'CLOSED',
+      inconsistent: true,
+    });
     expect(info?.status).toBe('disconnected');
-    expect(world.events.some((e) => e.type === 'inconsistent' && e.sessionId === 'pixel12digital')).toBe(true);
+    expect(world.events.some((e) => e.type === 'inconsistent' && e.sessionId === 'pixel12digital')).toBe(
+      true,
+    );
   });
 
   it('reports sessions WPPConnect has but the gateway does not list', async () => {
@@ -77,7 +83,11 @@ describe('true status', () => {
     const world = createWorld(server, { gateway: { faults: { dropPropagation: true } } });
     await world.gateway.createChannel('imobsites');
     const info = await world.manager.getSession('imobsites');
-    expect(info).toMatchObject({ status: 'not_propagated', gatewayStatus: 'disconnected', wppconnectStatus: 'CLOSED' });
+    expect(info).toMatchObject({
+      status: 'not_propagated',
+      gatewayStatus: 'disconnected',
+      wppconnectStatus: 'CLOSED',
+    });
   });
 });
 
@@ -123,7 +133,13 @@ describe('zombies', () => {
     connected(world, 'pixel12digital');
     const now = world.clock.now();
     world.activity.record(messageWebhook('pixel12digital', now - 10 * HOUR));
-    world.activity.record({ event: 'onpresencechanged', session: 'pixel12digital', id: '5524@c.us', state: 'available', t: now - 1000 });
+    world.activity.record({
+      event: 'onpresencechanged',
+      session: 'pixel12digital',
+      id: '5524@c.us',
+      state: 'available',
+      t: now - 1000,
+    });
     world.activity.record({ event: 'onack', session: 'pixel12digital', ack: 3, t: Math.floor(now / 1000) });
     const info = await world.manager.getSession('pixel12digital');
     expect(info.isZombie).toBe(true);
@@ -147,7 +163,12 @@ describe('listSessions at scale', () => {
     server.events.on('response:mocked', ({ request }) => {
       if (request.url.includes('/status-session')) inFlight--;
     });
-    const manager = new SessionManager({ gateway: world.gateway, wppconnect: world.wppconnect, activity: tracker, clock: world.clock });
+    const manager = new SessionManager({
+      gateway: world.gateway,
+      wppconnect: world.wppconnect,
+      activity: tracker,
+      clock: world.clock,
+    });
     const sessions = await manager.listSessions();
     server.events.removeAllListeners();
     expect(sessions).toHaveLength(200);
