@@ -1,15 +1,15 @@
 import { defineConfig } from 'tsup';
 
-// Two builds from one source. ESM keeps every dependency external. CJS bundles ky, because ky 1.x is
-// ESM-only and `require('ky')` throws ERR_REQUIRE_ESM on Node releases before 20.19.
-const entry = {
+// The library: ESM and CJS from one source. ESM keeps every dependency external. CJS bundles ky, because ky 1.x
+// is ESM-only and `require('ky')` throws ERR_REQUIRE_ESM on Node releases before 20.19.
+const library = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
 };
 
 export default defineConfig([
   {
-    entry,
+    entry: library,
     format: ['esm'],
     dts: true,
     sourcemap: true,
@@ -19,7 +19,7 @@ export default defineConfig([
     treeshake: true,
   },
   {
-    entry,
+    entry: library,
     format: ['cjs'],
     dts: true,
     sourcemap: true,
@@ -27,5 +27,15 @@ export default defineConfig([
     target: 'node20',
     noExternal: ['ky'],
     treeshake: true,
+  },
+  // The `whatsapp-gateway` command: ESM only, its own bundle, outside the library's import graph.
+  {
+    entry: { 'cli/main': 'src/cli/main.ts' },
+    format: ['esm'],
+    dts: false,
+    sourcemap: true,
+    clean: false,
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
   },
 ]);
