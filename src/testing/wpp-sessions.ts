@@ -70,6 +70,8 @@ interface Run {
   auth: boolean;
   /** `create()` failed with a non-timeout error: INITIALIZING forever (contract §3.3). */
   stuck: boolean;
+  /** Which launch of this session it is (1 = first). A new browser makes new QR texts, as the real one does. */
+  launch?: number;
 }
 
 /** WPPConnect's in-memory `clientsArray[session]`. */
@@ -157,6 +159,7 @@ export class WppSessions {
     entry.status = 'INITIALIZING';
     entry.pageAlive = false;
     entry.run = {
+      launch: this.#starts.get(id) ?? 1,
       startedAt: now,
       phone: config.phone !== null,
       auth: this.#auth.has(id),
@@ -299,7 +302,9 @@ export class WppSessions {
       Object.assign(entry, { status: 'CONNECTED', hasSessionKey: true, pageAlive: true, run: null });
       return;
     }
-    const qrAt = (elapsed: number) => `2@${id}-${Math.floor(elapsed / qrRotateMs)}`;
+    // A relaunched browser never shows the QR text of an earlier one: `2@id-n` on the first launch, `2@id.k-n` after.
+    const prefix = (run.launch ?? 1) > 1 ? `2@${id}.${run.launch}` : `2@${id}`;
+    const qrAt = (elapsed: number) => `${prefix}-${Math.floor(elapsed / qrRotateMs)}`;
     if (autoCloseMs > 0 && now >= ready + autoCloseMs) {
       // autoClose in the QR phase: status CLOSED, entry kept, last urlcode kept (contract §3.3).
       if (!run.phone) entry.urlcode = qrAt(autoCloseMs - 1);
