@@ -14,6 +14,7 @@ export type {
   WhatsAppGatewayClientOptions,
 } from './gateway/client.js';
 export { WhatsAppGatewayClient } from './gateway/client.js';
+export type { HttpClientOptions } from './http/client-options.js';
 export type { SleepFn } from './http/delay.js';
 export type { RetryOptions } from './http/retry.js';
 export type { CallOptions } from './http/transport.js';

@@ -1,11 +1,9 @@
 import type { z } from 'zod';
 import { ResponseValidationError } from '../errors.js';
-import type { SleepFn } from '../http/delay.js';
-import type { RetryOptions } from '../http/retry.js';
+import { type HttpClientOptions, httpSettings } from '../http/client-options.js';
 import { type CallOptions, type HttpResult, type RequestSpec, Transport } from '../http/transport.js';
 import { assertSessionId } from '../ids.js';
 import { assertBaseUrl, assertHttpUrl, assertSecret, assertText } from '../internal/options.js';
-import type { Logger } from '../logger.js';
 import { type QrCode, toQrCode } from '../qr.js';
 import {
   type ChannelRecord,
@@ -20,25 +18,13 @@ import {
 } from './schemas.js';
 
 /** Options of {@link WhatsAppGatewayClient}. */
-export interface WhatsAppGatewayClientOptions {
+export interface WhatsAppGatewayClientOptions extends HttpClientOptions {
   /** Base URL of the gateway, e.g. `https://wpp.example.com:8443` (mind the port: field notes §1). */
   baseUrl: string;
   /** Shared secret sent as `X-Gateway-Secret`. Never logged, never put in an error. */
   secret: string;
-  /** Timeout of each attempt in ms. Default 15 000. `listChannels` may need more: the gateway asks WPPConnect once per channel. */
-  timeoutMs?: number;
-  /** Retry policy for idempotent calls (GET, DELETE), or a retry count. Default 2 retries. */
-  retry?: RetryOptions | number;
-  /** A `fetch` implementation; defaults to the global one. */
-  fetch?: typeof globalThis.fetch;
-  /** Receives request and retry lines, secrets removed. */
-  logger?: Logger;
   /** Makes an `X-Request-Id` for calls that do not pass one, so a call can be found in the gateway's logs. */
   requestId?: () => string;
-  /** Wait between retries; injectable so tests do not sleep. */
-  sleep?: SleepFn;
-  /** Largest body read, in bytes. Default 10 MiB. */
-  maxBodyBytes?: number;
 }
 
 /**
@@ -178,12 +164,7 @@ export class WhatsAppGatewayClient {
       baseUrl,
       headers: { 'x-gateway-secret': secret, accept: 'application/json' },
       secrets: () => this.#webhookSecrets,
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      ...(options.retry === undefined ? {} : { retry: options.retry }),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+      ...httpSettings(options),
     });
   }
 

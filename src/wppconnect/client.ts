@@ -1,11 +1,9 @@
 import type { z } from 'zod';
 import { ApiError, AuthenticationError, ResponseValidationError } from '../errors.js';
-import type { SleepFn } from '../http/delay.js';
-import type { RetryOptions } from '../http/retry.js';
+import { type HttpClientOptions, httpSettings } from '../http/client-options.js';
 import { type CallOptions, type HttpResult, type RequestSpec, Transport } from '../http/transport.js';
 import { assertSessionId } from '../ids.js';
 import { assertBaseUrl, assertHttpUrl, assertSecret, assertText } from '../internal/options.js';
-import type { Logger } from '../logger.js';
 import { type QrCode, qrFromPng, toQrCode } from '../qr.js';
 import {
   booleanAnswer,
@@ -23,25 +21,13 @@ import { MemoryTokenStore, type TokenStore } from './token-store.js';
 export type WppStatus = (typeof WPP_STATUSES)[number];
 
 /** Options of {@link WppConnectClient}. */
-export interface WppConnectClientOptions {
+export interface WppConnectClientOptions extends HttpClientOptions {
   /** Base URL of the WPPConnect server, e.g. `http://wppconnect-server:21465`. */
   baseUrl: string;
   /** The server's `SECRET_KEY`. It travels in URL paths; the SDK never logs it nor puts it in an error. */
   secretKey: string;
   /** Where bearer tokens are cached; in memory by default. */
   tokenStore?: TokenStore;
-  /** Timeout of each attempt in ms. Default 15 000. */
-  timeoutMs?: number;
-  /** Retry policy for idempotent calls, or a retry count. Default 2 retries. */
-  retry?: RetryOptions | number;
-  /** A `fetch` implementation; defaults to the global one. */
-  fetch?: typeof globalThis.fetch;
-  /** Receives request and retry lines, secrets removed. */
-  logger?: Logger;
-  /** Wait between retries; injectable so tests do not sleep. */
-  sleep?: SleepFn;
-  /** Largest body read, in bytes. Default 10 MiB. */
-  maxBodyBytes?: number;
 }
 
 /** What `status-session` says, with the stale-QR rule applied. */
@@ -132,12 +118,7 @@ export class WppConnectClient {
       service: 'wppconnect',
       baseUrl,
       secrets: () => [this.#secretKey, ...this.#seenTokens],
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      ...(options.retry === undefined ? {} : { retry: options.retry }),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+      ...httpSettings(options),
     });
   }
 
