@@ -22,27 +22,41 @@ function isPng(bytes: Uint8Array): boolean {
 
 /**
  * Reads at most `maxBytes` of a body. A larger body is cancelled (not buffered) and reported as `too-large`,
- * so a 50 MB answer cannot exhaust memory.
+ * so a 50 MB answer cannot exhaust memory. When `signal` aborts, the read is cancelled and rejects with its
+ * reason: not every `fetch` ties the body stream to the request's signal (mocks and custom fetches may not).
  */
-async function readBytes(response: Response, maxBytes: number): Promise<Uint8Array | 'too-large'> {
+async function readBytes(
+  response: Response,
+  maxBytes: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array | 'too-large'> {
+  signal?.throwIfAborted();
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
+    void response.body?.cancel().catch(() => undefined); // not awaited: some stream sources never settle a cancel
     return 'too-large';
   }
   if (!response.body) return new Uint8Array(0);
   const reader = response.body.getReader();
+  const onAbort = () => void reader.cancel(signal?.reason).catch(() => undefined);
+  signal?.addEventListener('abort', onAbort, { once: true });
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return 'too-large';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      // A cancelled reader reports `done`: without this check an aborted read would pass for a whole body.
+      signal?.throwIfAborted();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        void reader.cancel().catch(() => undefined); // not awaited, as above
+        return 'too-large';
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
   if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(total);
@@ -55,8 +69,8 @@ async function readBytes(response: Response, maxBytes: number): Promise<Uint8Arr
 }
 
 /** @internal */
-export async function readBody(response: Response, maxBytes: number): Promise<Body> {
-  const bytes = await readBytes(response, maxBytes);
+export async function readBody(response: Response, maxBytes: number, signal?: AbortSignal): Promise<Body> {
+  const bytes = await readBytes(response, maxBytes, signal);
   if (bytes === 'too-large') return { kind: 'too-large', limit: maxBytes };
   if (bytes.byteLength === 0) return { kind: 'empty' };
   const contentType = (response.headers.get('content-type') ?? '').toLowerCase();
@@ -72,15 +86,26 @@ export async function readBody(response: Response, maxBytes: number): Promise<Bo
     try {
       return { kind: 'json', value: JSON.parse(text), text };
     } catch {
-      return contentType.includes('json') || looksJson ? { kind: 'invalid-json', text } : { kind: 'text', text };
+      return contentType.includes('json') || looksJson
+        ? { kind: 'invalid-json', text }
+        : { kind: 'text', text };
     }
   }
   if (contentType.includes('html') || trimmed.startsWith('<')) return { kind: 'html', text };
   return { kind: 'text', text };
 }
 
-/** A one-line description of a body for error messages: its message, its HTML title, or its first characters. @internal */
-export function bodyExcerpt(body: Body, max = 200): string | undefined {
+/**
+ * A one-line description of a body for error messages: its message, its HTML title, or its first characters.
+ * `redact` runs before the text is cut to `max`: cutting first could leave half a secret that no longer
+ * matches, and half a secret is still a leak.
+ * @internal
+ */
+export function bodyExcerpt(
+  body: Body,
+  max = 200,
+  redact: (text: string) => string = (text) => text,
+): string | undefined {
   let text: string;
   switch (body.kind) {
     case 'empty':
@@ -99,7 +124,7 @@ export function bodyExcerpt(body: Body, max = 200): string | undefined {
     default:
       text = body.text;
   }
-  const oneLine = text.replace(/\s+/g, ' ').trim();
+  const oneLine = redact(text).replace(/\s+/g, ' ').trim();
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 

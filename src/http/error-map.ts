@@ -29,8 +29,9 @@ const NOT_FOUND = /n[ãa]o encontrad|not found/i;
 
 /** Text both APIs put in a failure, redacted. @internal */
 export function failureMessage(body: Body, redactor: Redactor): string | undefined {
-  const raw = messageOf(body) ?? (body.kind === 'html' ? bodyExcerpt(body) : undefined);
-  return raw === undefined ? undefined : redactor.text(raw).slice(0, 200);
+  const redact = (text: string) => redactor.text(text);
+  const raw = messageOf(body) ?? (body.kind === 'html' ? bodyExcerpt(body, 200, redact) : undefined);
+  return raw === undefined ? undefined : redact(raw).slice(0, 200);
 }
 
 /**
@@ -40,8 +41,8 @@ export function failureMessage(body: Body, redactor: Redactor): string | undefin
  */
 export function errorFromAnswer(answer: FailedAnswer, redactor: Redactor): WhatsAppSdkError {
   const { status } = answer.context;
-  const excerpt = bodyExcerpt(answer.body);
-  const context = { ...answer.context, bodyExcerpt: excerpt === undefined ? undefined : redactor.text(excerpt) };
+  // Redacted before it is cut to length, so no half of a secret survives the cut.
+  const context = { ...answer.context, bodyExcerpt: bodyExcerpt(answer.body, 200, (t) => redactor.text(t)) };
   const serverMessage = failureMessage(answer.body, redactor);
   const said = serverMessage ? `: ${serverMessage}` : '';
   const service = answer.context.service === 'wppconnect' ? 'WPPConnect' : 'The gateway';
@@ -70,7 +71,9 @@ export function errorFromAnswer(answer: FailedAnswer, redactor: Redactor): Whats
   const notFound = serverMessage !== undefined && NOT_FOUND.test(serverMessage);
   if (status === 404 || (bodyOnlyFailure && (notActive || notFound))) {
     return new NotFoundError(
-      notActive ? `${service} says the WhatsApp session is not active${said}` : `${service} answered not found${said}`,
+      notActive
+        ? `${service} says the WhatsApp session is not active${said}`
+        : `${service} answered not found${said}`,
       { ...context, ...(notActive ? { code: 'session_not_active' as const } : {}) },
     );
   }

@@ -30,9 +30,13 @@ export class Redactor {
     for (const source of this.#sources) {
       for (const secret of source()) {
         if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) continue;
-        needles.add(secret);
-        needles.add(encodeURIComponent(secret));
-        needles.add(JSON.stringify(secret).slice(1, -1));
+        // An `Authorization: Bearer <token>` value is known whole, but servers echo the bare token.
+        const credential = /^(?:bearer|basic|token)\s+(\S{4,})$/i.exec(secret)?.[1];
+        for (const value of credential ? [secret, credential] : [secret]) {
+          needles.add(value);
+          needles.add(encodeURIComponent(value));
+          needles.add(JSON.stringify(value).slice(1, -1));
+        }
       }
     }
     // Longest first, so a secret that contains another is removed whole.
@@ -81,5 +85,7 @@ export class Redactor {
 
 /** Header or field names whose values are secrets whatever they contain. @internal */
 export function isSensitiveKey(key: string): boolean {
-  return /^(authorization|x-gateway-secret|secret|secretkey|secret_key|token|password|cookie|set-cookie)$/i.test(key);
+  return /^(authorization|x-gateway-secret|secret|secretkey|secret_key|token|password|cookie|set-cookie)$/i.test(
+    key,
+  );
 }

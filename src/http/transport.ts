@@ -8,7 +8,7 @@
  * full URL (WPPConnect puts its secret key in paths) and their `options` hold the headers.
  * @module
  */
-import ky, { type KyInstance, TimeoutError as KyTimeoutError } from 'ky';
+import ky, { type KyInstance } from 'ky';
 import type { z } from 'zod';
 import {
   AbortError,
@@ -22,7 +22,7 @@ import {
 } from '../errors.js';
 import type { LogFields, Logger, LogLevel } from '../logger.js';
 import { type Body, bodyExcerpt, readBody } from './body.js';
-import { type SleepFn, sleep as defaultSleep } from './delay.js';
+import { sleep as defaultSleep, type SleepFn } from './delay.js';
 import { errorFromAnswer } from './error-map.js';
 import { Redactor } from './redact.js';
 import {
@@ -112,6 +112,8 @@ export class Transport {
   readonly #sleep: SleepFn;
   readonly #random: () => number;
   readonly #maxBodyBytes: number;
+  /** The redactor of the request behind each result: it knows that request's secret params and headers. */
+  readonly #resultRedactors = new WeakMap<HttpResult, Redactor>();
 
   constructor(options: TransportOptions) {
     this.service = options.service;
@@ -126,8 +128,9 @@ export class Transport {
     this.#sleep = options.sleep ?? defaultSleep;
     this.#random = options.random ?? Math.random;
     this.#maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    // ky is kept for its request building (JSON bodies, header merging, per-attempt timeout). Its retries and
-    // HTTP error throwing are off: this class does both, so delays are injectable and errors are ours.
+    // ky is kept for its request building (JSON bodies, header merging). Its retries, timeout and HTTP error
+    // throwing are off: this class does them, so delays are injectable, errors are ours, and the timeout also
+    // covers the body (ky's stops at the headers).
     const fetchImpl = options.fetch;
     this.#ky = ky.create({
       retry: 0,
@@ -146,7 +149,11 @@ export class Transport {
     const write = this.#logger?.[level];
     if (!write) return;
     try {
-      write.call(this.#logger, this.#redactor.text(message), fields && (this.#redactor.deep(fields) as LogFields));
+      write.call(
+        this.#logger,
+        this.#redactor.text(message),
+        fields && (this.#redactor.deep(fields) as LogFields),
+      );
     } catch {
       // A broken logger must never break a call.
     }
@@ -174,7 +181,10 @@ export class Transport {
     const limit = idempotent ? (call.maxRetries ?? this.#retry.limit) : 0;
     const headers: Record<string, string> = { ...this.#headers, ...spec.headers };
     if (call.requestId) headers['x-request-id'] = call.requestId;
-    const redactor = this.#redactor.with([...Object.values(spec.secretParams ?? {}), ...Object.values(headers)]);
+    const redactor = this.#redactor.with([
+      ...Object.values(spec.secretParams ?? {}),
+      ...Object.values(headers),
+    ]);
     const url = this.#url(spec);
     const base = { service: this.service, method: spec.method, path: spec.route, requestId: call.requestId };
 
@@ -182,17 +192,23 @@ export class Transport {
       const context = { ...base, retryCount: attempt };
       if (signal?.aborted) throw new AbortError('The call was aborted before it was sent', context);
       const started = performance.now();
+      // One deadline per attempt, over the headers *and* the body: a proxy that sends headers and then stalls
+      // must not hang the call. Clamped to what a timer can hold (a larger one would fire at once).
+      const deadline = Number.isFinite(timeoutMs)
+        ? AbortSignal.timeout(Math.min(Math.max(0, Math.ceil(timeoutMs)), 2_147_483_647))
+        : undefined;
+      const attemptSignal = deadline && signal ? AbortSignal.any([signal, deadline]) : (deadline ?? signal);
       let response: Response;
       try {
         response = await this.#ky(url, {
           method: spec.method,
           headers,
           ...(spec.json === undefined ? {} : { json: spec.json }),
-          timeout: Number.isFinite(timeoutMs) ? timeoutMs : false,
-          ...(signal ? { signal } : {}),
+          timeout: false,
+          ...(attemptSignal ? { signal: attemptSignal } : {}),
         });
       } catch (thrown) {
-        const error = this.#transportError(thrown, signal, timeoutMs, context, redactor);
+        const error = this.#transportError(thrown, signal, deadline, timeoutMs, context, redactor);
         const retryable = !(error instanceof AbortError);
         if (retryable && attempt < limit) {
           await this.#wait(backoffDelay(this.#retry, attempt, this.#random), signal, context, error);
@@ -210,7 +226,8 @@ export class Transport {
       if (RETRYABLE_STATUSES.has(response.status) && attempt < limit) {
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
         if (retryAfter === undefined || retryAfter <= this.#retry.maxRetryAfterMs) {
-          await response.body?.cancel().catch(() => undefined);
+          // Free the connection without waiting: some stream sources (MSW among them) never settle a cancel.
+          void response.body?.cancel().catch(() => undefined);
           const delay = retryAfter ?? backoffDelay(this.#retry, attempt, this.#random);
           await this.#wait(delay, signal, answered);
           continue;
@@ -219,23 +236,40 @@ export class Transport {
 
       let body: Body;
       try {
-        body = await readBody(response, this.#maxBodyBytes);
+        body = await readBody(response, this.#maxBodyBytes, attemptSignal);
       } catch (thrown) {
-        throw this.#transportError(thrown, signal, timeoutMs, answered, redactor);
+        throw this.#transportError(thrown, signal, deadline, timeoutMs, answered, redactor);
       }
       if (response.ok) {
-        return { status: response.status, headers: response.headers, body, retryCount: attempt, requestId, context: answered };
+        const result: HttpResult = {
+          status: response.status,
+          headers: response.headers,
+          body,
+          retryCount: attempt,
+          requestId,
+          context: answered,
+        };
+        this.#resultRedactors.set(result, redactor);
+        return result;
       }
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
       throw errorFromAnswer(
-        { context: answered, headers: response.headers, body, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
+        {
+          context: answered,
+          headers: response.headers,
+          body,
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        },
         redactor,
       );
     }
   }
 
   /** Sends the request and validates its JSON body against `schema`. */
-  async json<S extends z.ZodType>(spec: RequestSpec, schema: S): Promise<{ data: z.output<S>; result: HttpResult }> {
+  async json<S extends z.ZodType>(
+    spec: RequestSpec,
+    schema: S,
+  ): Promise<{ data: z.output<S>; result: HttpResult }> {
     const result = await this.send(spec);
     return { data: this.validate(result, schema), result };
   }
@@ -246,29 +280,38 @@ export class Transport {
    */
   validate<S extends z.ZodType>(result: HttpResult, schema: S): z.output<S> {
     const { body } = result;
+    const redactor = this.#redactorOf(result);
     if (body.kind !== 'json') {
       throw new ResponseValidationError(`Expected a JSON answer but got ${describeBody(body)}`, {
         ...result.context,
-        ...excerptOf(body, this.#redactor),
+        ...excerptOf(body, redactor),
         issues: [{ path: '', message: `expected JSON, got ${body.kind}` }],
       });
     }
     const parsed = schema.safeParse(body.value);
     if (parsed.success) return parsed.data;
     const issues: ValidationIssue[] = parsed.error.issues.slice(0, 10).map((issue) => ({
-      path: issue.path.map(String).join('.'),
-      message: this.#redactor.text(issue.message),
+      // Keys are data too (a record keyed by token), so the path is redacted like the message.
+      path: redactor.text(issue.path.map(String).join('.')),
+      message: redactor.text(issue.message),
     }));
     const first = issues[0];
     throw new ResponseValidationError(
       `The answer has an unexpected shape${first ? ` at '${first.path || '(root)'}': ${first.message}` : ''}`,
-      { ...result.context, ...excerptOf(body, this.#redactor), issues },
+      { ...result.context, ...excerptOf(body, redactor), issues },
     );
   }
 
   /** Builds the typed error for a 2xx answer whose body says it failed (`success:false`). */
   failure(result: HttpResult): WhatsAppSdkError {
-    return errorFromAnswer({ context: result.context, headers: result.headers, body: result.body }, this.#redactor);
+    return errorFromAnswer(
+      { context: result.context, headers: result.headers, body: result.body },
+      this.#redactorOf(result),
+    );
+  }
+
+  #redactorOf(result: HttpResult): Redactor {
+    return this.#resultRedactors.get(result) ?? this.#redactor;
   }
 
   async #wait(ms: number, signal: AbortSignal | undefined, context: ErrorContext, last?: WhatsAppSdkError) {
@@ -283,12 +326,13 @@ export class Transport {
   #transportError(
     thrown: unknown,
     signal: AbortSignal | undefined,
+    deadline: AbortSignal | undefined,
     timeoutMs: number,
     context: ErrorContext,
     redactor: Redactor,
   ): WhatsAppSdkError {
     if (signal?.aborted) return new AbortError('The call was aborted', context);
-    if (thrown instanceof KyTimeoutError) {
+    if (deadline?.aborted) {
       return new TimeoutError(`No answer within ${timeoutMs} ms`, { ...context, status: 0, timeoutMs });
     }
     const cause = redactor.cause(thrown);
@@ -321,6 +365,6 @@ function describeBody(body: Body): string {
 }
 
 function excerptOf(body: Body, redactor: Redactor): { bodyExcerpt?: string } {
-  const excerpt = bodyExcerpt(body);
-  return excerpt === undefined ? {} : { bodyExcerpt: redactor.text(excerpt) };
+  const excerpt = bodyExcerpt(body, 200, (text) => redactor.text(text));
+  return excerpt === undefined ? {} : { bodyExcerpt: excerpt };
 }
