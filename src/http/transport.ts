@@ -24,7 +24,7 @@ import type { LogFields, Logger, LogLevel } from '../logger.js';
 import { type Body, bodyExcerpt, readBody } from './body.js';
 import { sleep as defaultSleep, type SleepFn } from './delay.js';
 import { errorFromAnswer } from './error-map.js';
-import { Redactor } from './redact.js';
+import { isSensitiveKey, Redactor } from './redact.js';
 import {
   backoffDelay,
   parseRetryAfter,
@@ -123,7 +123,7 @@ export class Transport {
     this.#retry = resolveRetry(options.retry);
     this.#logger = options.logger;
     const staticSecrets = options.secrets ?? (() => []);
-    const headerValues = Object.values(this.#headers);
+    const headerValues = sensitiveValues(this.#headers);
     this.#redactor = new Redactor(staticSecrets, () => headerValues);
     this.#sleep = options.sleep ?? defaultSleep;
     this.#random = options.random ?? Math.random;
@@ -183,7 +183,7 @@ export class Transport {
     if (call.requestId) headers['x-request-id'] = call.requestId;
     const redactor = this.#redactor.with([
       ...Object.values(spec.secretParams ?? {}),
-      ...Object.values(headers),
+      ...sensitiveValues(headers),
     ]);
     const url = this.#url(spec);
     const base = { service: this.service, method: spec.method, path: spec.route, requestId: call.requestId };
@@ -367,4 +367,14 @@ function describeBody(body: Body): string {
 function excerptOf(body: Body, redactor: Redactor): { bodyExcerpt?: string } {
   const excerpt = bodyExcerpt(body, 200, (text) => redactor.text(text));
   return excerpt === undefined ? {} : { bodyExcerpt: excerpt };
+}
+
+/**
+ * The values of the headers that carry credentials. Only those are redacted: redacting every header value
+ * would blank out harmless words such as `application/json` wherever they appear in an error.
+ */
+function sensitiveValues(headers: Record<string, string>): string[] {
+  return Object.entries(headers)
+    .filter(([name]) => isSensitiveKey(name))
+    .map(([, value]) => value);
 }
