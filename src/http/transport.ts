@@ -238,7 +238,13 @@ export class Transport {
       try {
         body = await readBody(response, this.#maxBodyBytes, attemptSignal);
       } catch (thrown) {
-        throw this.#transportError(thrown, signal, deadline, timeoutMs, answered, redactor);
+        // A body that stalls or breaks off is retried like a request that got no answer.
+        const error = this.#transportError(thrown, signal, deadline, timeoutMs, answered, redactor);
+        if (!(error instanceof AbortError) && attempt < limit) {
+          await this.#wait(backoffDelay(this.#retry, attempt, this.#random), signal, answered, error);
+          continue;
+        }
+        throw error;
       }
       if (response.ok) {
         const result: HttpResult = {

@@ -24,7 +24,7 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Sun, 01 Mar 2026 11:59:00 GMT', NOW)).toBe(0);
   });
 
-  it.each([null, '', 'soon', '2s', 'NaN'])('%j is unreadable → undefined', (header) => {
+  it.each([null, '', 'soon', '2s', 'NaN', '-5', '+5'])('%j is unreadable → undefined', (header) => {
     expect(parseRetryAfter(header, NOW)).toBeUndefined();
   });
 

@@ -122,6 +122,28 @@ describe('timeout', () => {
     expect(error.timeoutMs).toBe(50);
     expect(performance.now() - started).toBeLessThan(2_000);
   });
+
+  it('a GET whose body stalls is retried like one that got no answer', async () => {
+    let attempts = 0;
+    server.use(
+      http.get(`${BASE}/api/stall-once`, () => {
+        attempts++;
+        if (attempts > 1) return HttpResponse.json({ ok: true });
+        const stream = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"ok":'));
+          },
+        });
+        return new HttpResponse(stream, { headers: { 'Content-Type': 'application/json' } });
+      }),
+    );
+    const { transport, delays } = makeTransport({ timeoutMs: 50, retry: 2 });
+    const result = await transport.send({ method: 'GET', route: '/api/stall-once' });
+    expect(result.body).toMatchObject({ kind: 'json', value: { ok: true } });
+    expect(result.retryCount).toBe(1);
+    expect(attempts).toBe(2);
+    expect(delays).toHaveLength(1);
+  });
 });
 
 describe('abort', () => {
