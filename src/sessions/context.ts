@@ -122,6 +122,8 @@ export class Trail {
 export class SessionContext {
   readonly options: ResolvedOptions;
   readonly clock: Clock;
+  /** When this manager last restarted each session into CONNECTED; the zombie rule counts silence from there too. */
+  readonly restartedAt = new Map<string, Date>();
 
   constructor(
     readonly gateway: WhatsAppGatewayClient,

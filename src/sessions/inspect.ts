@@ -61,6 +61,7 @@ export function buildInfo(
     now: ctx.clock.now(),
     noActivityIsZombie: ctx.options.noActivityIsZombie,
     sources,
+    restartedAt: ctx.restartedAt.get(id) ?? null,
   });
   const info: SessionInfo = {
     id,
@@ -199,6 +200,8 @@ export async function finishReport(
     trail.add('gateway.getChannel', `failed: ${describeError(error)}`);
   }
   const activity = await lastActivityOf(ctx, [id], signal);
+  const connectedNow = evidence?.status === 'CONNECTED' && evidence.alive !== false;
+  if (trail.repaired && connectedNow) ctx.restartedAt.set(id, new Date(ctx.clock.now()));
   const info = buildInfo(ctx, id, gatewayStatus, evidence, activity.get(id) ?? null, gatewayOutcome);
   if (info.qr) ctx.emit('qr', id, 'a QR code is ready to scan', { qr: info.qr });
   if (info.status === 'connected') ctx.emit('connected', id);

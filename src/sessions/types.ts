@@ -34,6 +34,8 @@ export interface ZombieEvidence {
   lastActivityAt: Date | null;
   /** The threshold used for this session, in ms. */
   thresholdMs: number;
+  /** When this manager last restarted the session into CONNECTED (silence counts from the later of the two). */
+  restartedAt?: Date;
   /** How long the session has been silent at the time of the check, in ms (null without activity). */
   silentForMs: number | null;
   /** Where the evidence came from, e.g. `wppconnect:CONNECTED`, `probe:alive`, `activity`. */
@@ -126,7 +128,14 @@ export interface HealthEntry {
   /** The reconnect report, when a repair ran. */
   report?: SessionReport;
   /** Why the repair or the check failed, when it did. */
-  error?: { name: string; code: string; message: string };
+  error?: {
+    /** Error class name, e.g. `PropagationError`. */
+    name: string;
+    /** The error's `code`. */
+    code: string;
+    /** The error's message (already free of secrets). */
+    message: string;
+  };
 }
 
 /** Result of `SessionManager.healthcheck`. */
@@ -134,9 +143,19 @@ export interface HealthReport {
   /** When the check started. */
   checkedAt: Date;
   /** How many sessions fell in each class (before repairs). */
-  counts: Record<HealthClass, number> & { total: number };
+  counts: Record<HealthClass, number> & {
+    /** Sessions checked. */
+    total: number;
+  };
   /** Repairs that succeeded and that failed. */
-  repairs: { attempted: number; repaired: number; failed: number };
+  repairs: {
+    /** Reconnects started (0 in a dry run). */
+    attempted: number;
+    /** Reconnects that ended in a report. */
+    repaired: number;
+    /** Reconnects that threw. */
+    failed: number;
+  };
   /** One entry per session. */
   sessions: HealthEntry[];
   /** True when every session is healthy (after repairs, when they ran). */

@@ -14,6 +14,8 @@ export interface ZombieInputs {
   now: number;
   noActivityIsZombie: boolean;
   sources: string[];
+  /** When this manager last restarted the session into CONNECTED, if it did: silence is counted from then too. */
+  restartedAt?: Date | null;
 }
 
 /** @internal */
@@ -21,7 +23,15 @@ export function evaluateZombie(input: ZombieInputs): { isZombie: boolean; eviden
   if (input.status !== 'connected') return { isZombie: false };
   const hours = (ms: number) => `${(ms / 3_600_000).toFixed(1)} h`;
   const { lastActivityAt, thresholdMs, now } = input;
-  if (lastActivityAt === null) {
+  const restartedAt = input.restartedAt ?? null;
+  // A restart is a fresh start: a zombie the manager just brought back gets the whole threshold again
+  // (the baseline of anchors.md §C: the later of the last message and the connection time).
+  // A quiet channel (no message ever) stays quiet after a restart unless no activity counts as dead.
+  const countsFromRestart =
+    restartedAt !== null &&
+    (lastActivityAt === null ? input.noActivityIsZombie : restartedAt > lastActivityAt);
+  const baseline = countsFromRestart ? restartedAt : lastActivityAt;
+  if (baseline === null) {
     const isZombie = input.noActivityIsZombie;
     return {
       isZombie,
@@ -36,18 +46,18 @@ export function evaluateZombie(input: ZombieInputs): { isZombie: boolean; eviden
       },
     };
   }
-  const silentForMs = Math.max(0, now - lastActivityAt.getTime());
+  const silentForMs = Math.max(0, now - baseline.getTime());
   const isZombie = silentForMs > thresholdMs;
-  return {
-    isZombie,
-    evidence: {
-      lastActivityAt,
-      thresholdMs,
-      silentForMs,
-      sources: input.sources,
-      reason: isZombie
-        ? `connected, but no message for ${hours(silentForMs)} (threshold ${hours(thresholdMs)})`
-        : `last message ${hours(silentForMs)} ago, within the ${hours(thresholdMs)} threshold`,
-    },
+  const since = baseline === lastActivityAt ? 'last message' : 'restart by this manager';
+  const evidence: ZombieEvidence = {
+    lastActivityAt,
+    thresholdMs,
+    silentForMs,
+    sources: baseline === lastActivityAt ? input.sources : [...input.sources, 'restart'],
+    reason: isZombie
+      ? `connected, but no message for ${hours(silentForMs)} (threshold ${hours(thresholdMs)})`
+      : `${since} ${hours(silentForMs)} ago, within the ${hours(thresholdMs)} threshold`,
   };
+  if (restartedAt) evidence.restartedAt = restartedAt;
+  return { isZombie, evidence };
 }

@@ -30,7 +30,10 @@ export interface ActivityTrackerOptions {
    */
   countAsActivity?: (event: WebhookEvent) => boolean;
   /** The clock for receive times, in epoch milliseconds. Default: `Date.now`. */
-  clock?: { now(): number };
+  clock?: {
+    /** Milliseconds since the epoch. */
+    now(): number;
+  };
   /**
    * Record the time the body was received instead of the time it carries. Default `false`: the body's own
    * time when it has one (a retried or queued delivery arrives late), else the receive time.

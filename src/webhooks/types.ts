@@ -70,7 +70,12 @@ export interface WebhookEvent {
    */
   status?: string;
   /** For `qrcode` events: the QR image as base64 PNG without a `data:` prefix, and its text when sent. */
-  qr?: { base64: string; urlcode?: string };
+  qr?: {
+    /** PNG bytes, base64, without a `data:` prefix. */
+    base64: string;
+    /** The QR's text, for terminal drawing. */
+    urlcode?: string;
+  };
   /** For `phone_code` events: the pairing code to type on the phone (WPPConnect exposes it nowhere else, §2.2). */
   phoneCode?: string;
 }

@@ -156,3 +156,31 @@ describe('options', () => {
     expect(() => new SessionManager({ gateway, pollIntervalsMs: [] })).toThrow(/options.pollIntervalsMs/);
   });
 });
+
+describe('zombie baseline after a repair', () => {
+  it('does not call a session the manager just restarted a zombie, until it is silent for the threshold again', async () => {
+    const world = createWorld(server);
+    world.fakeGateway.seedChannel('silent', 'connected');
+    world.fakeWpp.seed('silent', { status: 'CONNECTED' });
+    world.activity.record(messageWebhook('silent', world.clock.now() - 9 * HOUR));
+    expect((await world.manager.getSession('silent')).isZombie).toBe(true);
+
+    await world.manager.reconnect('silent', { force: true });
+    const after = await world.manager.getSession('silent');
+    expect(after.isZombie).toBe(false);
+    expect(after.zombie?.restartedAt).toBeInstanceOf(Date);
+    expect(after.zombie?.sources).toContain('restart');
+
+    world.clock.advance(4 * HOUR + 1000);
+    expect((await world.manager.getSession('silent')).isZombie).toBe(true);
+  });
+
+  it('keeps a quiet channel quiet after a restart', async () => {
+    const world = createWorld(server);
+    world.fakeGateway.seedChannel('quiet', 'connected');
+    world.fakeWpp.seed('quiet', { status: 'CONNECTED' });
+    await world.manager.reconnect('quiet', { force: true });
+    world.clock.advance(10 * HOUR);
+    expect((await world.manager.getSession('quiet')).isZombie).toBe(false);
+  });
+});
