@@ -1,0 +1,155 @@
+/**
+ * The command's {@link ActivitySource}s: the last message time of each session, from a JSON file (e.g. exported
+ * from a webhook table) and/or a URL that serves the same JSON (the simulator serves one). The format is one
+ * object: `{ "<session id>": "<ISO time>" | null }`.
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { ActivitySource } from '../webhooks/tracker.js';
+import { type OptionValues, stringOption } from './args.js';
+import { ENV } from './config.js';
+import { UsageError } from './exit.js';
+import type { CliIo } from './io.js';
+
+/** The JSON was not an object of ids to ISO times or null. The message says where, never echoes values. */
+export class ActivityFormatError extends Error {
+  /** @param message - What is wrong. */
+  constructor(message: string) {
+    super(message);
+    this.name = 'ActivityFormatError';
+  }
+}
+
+/**
+ * Parses the activity JSON.
+ * @param text - `{ "pixel12digital": "2026-02-09T22:13:00Z", "vendas": null }`.
+ * @throws {@link ActivityFormatError} when it is not that shape.
+ */
+export function parseActivity(text: string): Map<string, Date | null> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new ActivityFormatError('is not JSON');
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ActivityFormatError('must be a JSON object of session id → ISO time or null');
+  }
+  const map = new Map<string, Date | null>();
+  for (const [id, value] of Object.entries(data)) {
+    if (value === null) {
+      map.set(id, null);
+      continue;
+    }
+    const date = typeof value === 'string' ? new Date(value) : null;
+    if (date === null || Number.isNaN(date.getTime())) {
+      throw new ActivityFormatError(`the value for "${id}" is not an ISO date-time or null`);
+    }
+    map.set(id, date);
+  }
+  return map;
+}
+
+/** Answers every id from a fixed map (ids it does not hold map to null). */
+function fromMap(map: ReadonlyMap<string, Date | null>): ActivitySource {
+  return {
+    async lastActivity(ids, signal) {
+      signal?.throwIfAborted();
+      return new Map(ids.map((id) => [id, map.get(id) ?? null]));
+    },
+  };
+}
+
+/**
+ * An activity source over a JSON file, read once now so a bad file is a usage error before any request.
+ * @throws {@link UsageError} when the file cannot be read or parsed.
+ */
+export async function activityFromFile(path: string, cwd: string, command: string): Promise<ActivitySource> {
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, path), 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--activity-file: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+      command,
+    );
+  }
+  try {
+    return fromMap(parseActivity(text));
+  } catch (error) {
+    throw new UsageError(`--activity-file: ${path} ${(error as Error).message}`, command);
+  }
+}
+
+/**
+ * An activity source over a URL answering `GET` with the activity JSON: one request per listing, whatever the
+ * number of sessions. No credentials are sent (the URL is not the gateway's API).
+ */
+export function activityFromUrl(
+  url: string,
+  { timeoutMs, fetch = globalThis.fetch }: { timeoutMs: number; fetch?: typeof globalThis.fetch },
+): ActivitySource {
+  return {
+    async lastActivity(ids, signal) {
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const response = await fetch(url, {
+        headers: { accept: 'application/json' },
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+      if (!response.ok) throw new ActivityFormatError(`the activity URL answered HTTP ${response.status}`);
+      const map = parseActivity(await response.text());
+      return new Map(ids.map((id) => [id, map.get(id) ?? null]));
+    },
+  };
+}
+
+/** Several sources as one: for each id, the latest time any of them knows. */
+export function combineActivity(sources: readonly ActivitySource[]): ActivitySource {
+  return {
+    async lastActivity(ids, signal) {
+      const answers = await Promise.all(sources.map((source) => source.lastActivity(ids, signal)));
+      return new Map(
+        ids.map((id) => {
+          let latest: Date | null = null;
+          for (const answer of answers) {
+            const date = answer.get(id) ?? null;
+            if (date && (!latest || date > latest)) latest = date;
+          }
+          return [id, latest];
+        }),
+      );
+    },
+  };
+}
+
+/**
+ * The activity source the options ask for: `--activity-file`, `--activity-url` (or `WPP_ACTIVITY_URL`), both,
+ * or none (undefined: zombies cannot be judged).
+ * @throws {@link UsageError} for an unreadable file or a URL that is not http(s).
+ */
+export async function activityFromOptions(
+  command: string,
+  values: OptionValues,
+  io: CliIo,
+  timeoutMs: number,
+): Promise<ActivitySource | undefined> {
+  const sources: ActivitySource[] = [];
+  const file = stringOption(values, 'activity-file');
+  if (file !== undefined) sources.push(await activityFromFile(file, io.cwd, command));
+  const url = stringOption(values, 'activity-url') ?? io.env[ENV.activityUrl];
+  if (url) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+      throw new UsageError('--activity-url must be an http(s) URL', command);
+    }
+    sources.push(activityFromUrl(url, { timeoutMs }));
+  }
+  if (sources.length === 0) return undefined;
+  return sources.length === 1 ? sources[0] : combineActivity(sources);
+}

@@ -1,0 +1,177 @@
+/**
+ * `whatsapp-gateway doctor <id> [--repair]`: the checklist of `diagnose.ts`, printed with ✓ / ✗ / – and a
+ * remedy under each ✗; `--repair` applies the remedy through the manager and checks again.
+ * @module
+ */
+import type { SessionReport } from '../../sessions/types.js';
+import { activityFromOptions } from '../activity.js';
+import {
+  activityOptions,
+  connectionOptions,
+  jsonOption,
+  numberOption,
+  parseCommand,
+  webhookOption,
+} from '../args.js';
+import {
+  ACTIVITY_HELP,
+  CONNECTION_HELP,
+  type Command,
+  type CommandContext,
+  EXIT_HELP,
+  WEBHOOK_HELP,
+} from '../command.js';
+import { type Connection, connect, loadConfig, webhookTemplate } from '../config.js';
+import { type Diagnosis, diagnose, type Repair } from '../diagnose.js';
+import { ExitCode, exitCodeFor, formatActions, reportFailure } from '../exit.js';
+import { mark, type Output } from '../output.js';
+import { Progress } from '../progress.js';
+
+const REPAIR_TEXT: Record<Repair, string> = {
+  ensure: 'starting the session on WPPConnect (ensureSession), since the gateway never propagated it',
+  reconnect: 'bringing the session back (reconnect)',
+  reconnect_force: 'restarting the silent session (reconnect --force)',
+};
+
+/** Prints the checklist and its verdict line. */
+export function printChecklist(out: Output, diagnosis: Diagnosis): void {
+  const width = Math.max(...diagnosis.checks.map((c) => c.name.length));
+  for (const check of diagnosis.checks) {
+    const detail = check.state === 'skip' ? out.style.dim(check.detail) : check.detail;
+    out.line(`${mark(check.state, out.style)} ${check.name.padEnd(width)}  ${detail}`);
+    if (check.state === 'fail' && check.remedy) out.line(`    → ${check.remedy}`);
+  }
+  out.line();
+  const failed = diagnosis.checks.filter((c) => c.state === 'fail').length;
+  if (failed === 0) {
+    const state = diagnosis.info?.status === 'qr_required' ? ', and it waits for a QR scan' : '';
+    out.line(out.style.ok(`All checks passed for "${diagnosis.sessionId}"${state}.`));
+  } else {
+    out.line(out.style.fail(`${failed} problem${failed === 1 ? '' : 's'} found.`));
+  }
+}
+
+async function runRepair(
+  ctx: CommandContext,
+  conn: Connection,
+  id: string,
+  repair: Repair,
+): Promise<{ report: SessionReport } | { error: unknown }> {
+  const signal = ctx.io.signal ? { signal: ctx.io.signal } : {};
+  try {
+    if (repair === 'ensure') return { report: await conn.manager.ensureSession(id, signal) };
+    return { report: await conn.manager.reconnect(id, { force: repair === 'reconnect_force', ...signal }) };
+  } catch (error) {
+    if (ctx.io.signal?.aborted) throw error;
+    return { error };
+  }
+}
+
+function exitFor(diagnosis: Diagnosis): number {
+  if (diagnosis.unreachable) return ExitCode.unreachable;
+  return diagnosis.ok ? ExitCode.ok : ExitCode.problems;
+}
+
+async function run(args: readonly string[], ctx: CommandContext): Promise<number> {
+  const command = 'doctor';
+  const { values, positionals } = parseCommand(
+    command,
+    args,
+    {
+      ...connectionOptions,
+      ...activityOptions,
+      ...jsonOption,
+      ...webhookOption,
+      repair: { type: 'boolean' },
+    },
+    { names: ['id'] },
+  );
+  const id = positionals[0]!;
+  const json = values['json'] === true;
+  const { out, io } = ctx;
+  const config = await loadConfig(command, values, io, out);
+  const activity = await activityFromOptions(command, values, io, config.timeoutMs);
+  const zombieHours = numberOption(command, values, 'zombie-hours', { fallback: 4, min: 0.001 });
+  const conn = connect(command, config, {
+    activity,
+    zombieAfterMs: zombieHours * 3_600_000,
+    webhookUrl: webhookTemplate(command, values, io),
+    warn: (message) => out.error(`warning: ${message}`),
+  });
+  const check = () =>
+    diagnose(conn, id, { hasActivity: activity !== undefined, now: ctx.now(), signal: io.signal });
+
+  if (!json) {
+    out.line(`Checking "${id}"`);
+    out.line(`  gateway     ${config.gatewayUrl}`);
+    out.line(
+      `  WPPConnect  ${config.wppconnect?.url ?? 'not given (WPPCONNECT_BASE_URL): only the gateway’s word'}`,
+    );
+    out.line();
+  }
+  const before = await check();
+  if (!json) printChecklist(out, before);
+
+  if (!values['repair'] || before.ok || before.repair === null) {
+    if (!json && !before.ok && before.repair) {
+      out.line(`To apply the remedy: whatsapp-gateway doctor ${id} --repair`);
+    }
+    if (json) out.json({ ...before, repaired: null, after: null });
+    return exitFor(before);
+  }
+
+  const progress = new Progress(out, json ? 'off' : out.tty ? 'spinner' : 'lines', ctx.now);
+  if (!json) out.line();
+  progress.start(`Repairing: ${REPAIR_TEXT[before.repair]}`);
+  const outcome = await runRepair(ctx, conn, id, before.repair).finally(() => progress.stop());
+  if ('error' in outcome) {
+    if (json) {
+      out.json({ ...before, repaired: { action: before.repair, error: String(outcome.error) }, after: null });
+      return exitCodeFor(outcome.error);
+    }
+    return reportFailure(out, outcome.error);
+  }
+  if (!json) {
+    for (const line of formatActions(outcome.report.actions)) out.line(line);
+    out.line();
+    out.line('Checking again:');
+  }
+  const after = await check();
+  if (!json) {
+    printChecklist(out, after);
+    if (after.info?.status === 'qr_required') out.line(`Scan its QR code: whatsapp-gateway reconnect ${id}`);
+  } else {
+    out.json({ ...before, repaired: { action: before.repair, report: outcome.report }, after });
+  }
+  return exitFor(after);
+}
+
+/** The `doctor` command. */
+export const doctorCommand: Command = {
+  name: 'doctor',
+  summary: 'check one session link by link, with a remedy for each failure (--repair)',
+  help: `Usage: whatsapp-gateway doctor <id> [--repair] [options]
+
+Answers "why does this channel not work?" by checking each link in order:
+  gateway reachable · gateway secret accepted (a proxy's 401 is told apart from a bad secret) ·
+  channel known to the gateway (and "did you mean ImobSites?" for case-only misses) ·
+  WPPConnect reachable · session on WPPConnect (or never propagated by the gateway) ·
+  gateway and WPPConnect agree · QR code obtainable (when one is needed) · liveness probe · last message
+Each line is ✓ (passed), ✗ (failed, with the remedy under it) or – (skipped: an earlier check failed, or
+it does not apply, e.g. no WPPConnect URL was given).
+
+Options:
+  --repair                apply the remedy through the manager, then check again: start a session the gateway
+                          never propagated, reconnect a closed or dead one, restart a zombie (--force)
+  --json                  print the checks (and the repair and the second round) as JSON
+${WEBHOOK_HELP}
+
+${ACTIVITY_HELP}
+
+${CONNECTION_HELP}
+
+${EXIT_HELP}
+Here, 0 means every check passed (after the repair, with --repair), 1 that something failed, 3 that
+the gateway could not be reached (or a proxy refused the request).`,
+  run,
+};

@@ -1,0 +1,165 @@
+/**
+ * `whatsapp-gateway healthcheck`: the cron job. The successor of Pixel Hub's
+ * `scripts/healthcheck_whatsapp_sessions.php` (same flags: `--dry-run`, `--silent-hours`): one line per
+ * session, a summary, and an exit code that says whether all is well.
+ * @module
+ */
+import type { HealthEntry, HealthReport, SessionStatus } from '../../sessions/types.js';
+import { activityFromOptions } from '../activity.js';
+import {
+  activityOptions,
+  connectionOptions,
+  jsonOption,
+  numberOption,
+  parseCommand,
+  stringOption,
+  webhookOption,
+} from '../args.js';
+import {
+  ACTIVITY_HELP,
+  CONNECTION_HELP,
+  type Command,
+  type CommandContext,
+  EXIT_HELP,
+  WEBHOOK_HELP,
+} from '../command.js';
+import { connect, loadConfig, webhookTemplate } from '../config.js';
+import { ExitCode, UsageError } from '../exit.js';
+import { type Output, relativeTime, table } from '../output.js';
+
+const STATUS_TEXT: Partial<Record<SessionStatus, string>> = {
+  qr_required: 'waiting for a QR scan',
+  pairing_code: 'waiting for the pairing code',
+  starting: 'starting (WPPConnect is launching the browser)',
+  disconnected: 'disconnected',
+};
+
+function verdict(entry: HealthEntry, now: number): string {
+  const { info } = entry;
+  if (entry.health === 'healthy') {
+    return info.lastActivityAt
+      ? `last message ${relativeTime(info.lastActivityAt, now)}`
+      : 'connected, no message recorded (quiet)';
+  }
+  if (entry.health === 'zombie') return info.zombie?.reason ?? 'connected but silent';
+  const text = STATUS_TEXT[info.status];
+  const note = info.notes[0];
+  if (text && note) return `${text}: ${note}`;
+  return text ?? note ?? info.status;
+}
+
+function repairText(entry: HealthEntry): string {
+  switch (entry.repair) {
+    case 'skipped':
+      return '';
+    case 'dry_run':
+      return `→ would run reconnect${entry.health === 'zombie' ? ' --force' : ''} (dry run)`;
+    case 'repaired': {
+      const report = entry.report;
+      const still = report?.isZombie ? ', still silent (no message since the restart yet)' : '';
+      return `→ repaired: now ${report?.status ?? 'unknown'}${still}`;
+    }
+    case 'failed':
+      return `→ repair failed: ${entry.error?.message ?? 'unknown error'}`;
+  }
+}
+
+/** A repair that left the session connected and not silent (what `report.ok` counts as fixed). */
+function fixed(entry: HealthEntry): boolean {
+  return entry.repair === 'repaired' && entry.report?.status === 'connected' && !entry.report.isZombie;
+}
+
+/** Prints one line per session (`ok`, `fixed` or `FAIL`, then why) and the summary line. */
+export function printHealth(out: Output, report: HealthReport, now: number): void {
+  const rows = report.sessions.map((entry) => {
+    const mark = entry.health === 'healthy' ? 'ok' : fixed(entry) ? 'fixed' : 'FAIL';
+    const extra = repairText(entry);
+    return [mark, entry.id, entry.health, `${verdict(entry, now)}${extra ? ` ${extra}` : ''}`];
+  });
+  if (rows.length > 0)
+    for (const line of table(['', 'SESSION', 'HEALTH', 'WHY'], rows).slice(1)) out.line(line);
+  const c = report.counts;
+  const repairs =
+    report.repairs.attempted > 0
+      ? ` (before repairs); repairs: ${report.repairs.repaired} done, ${report.repairs.failed} failed`
+      : '';
+  out.line(
+    `${report.ok ? 'OK' : 'NOT OK'}: ${c.total} session${c.total === 1 ? '' : 's'}, ${c.healthy} healthy, ${c.zombie} zombie, ` +
+      `${c.disconnected} disconnected, ${c.not_propagated} not propagated, ${c.unknown} unknown${repairs}.`,
+  );
+}
+
+async function run(args: readonly string[], ctx: CommandContext): Promise<number> {
+  const command = 'healthcheck';
+  const { values } = parseCommand(command, args, {
+    ...connectionOptions,
+    ...activityOptions,
+    ...jsonOption,
+    ...webhookOption,
+    repair: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    'silent-hours': { type: 'string' },
+  });
+  if (
+    stringOption(values, 'silent-hours') !== undefined &&
+    stringOption(values, 'zombie-hours') !== undefined
+  ) {
+    throw new UsageError('--silent-hours and --zombie-hours are the same setting: give one', command);
+  }
+  const hours = numberOption(
+    command,
+    values,
+    stringOption(values, 'silent-hours') ? 'silent-hours' : 'zombie-hours',
+    {
+      fallback: 4,
+      min: 0.001,
+    },
+  );
+  const config = await loadConfig(command, values, ctx.io, ctx.out);
+  const activity = await activityFromOptions(command, values, ctx.io, config.timeoutMs);
+  const { manager } = connect(command, config, {
+    activity,
+    zombieAfterMs: hours * 3_600_000,
+    webhookUrl: webhookTemplate(command, values, ctx.io),
+    warn: (message) => ctx.out.error(`warning: ${message}`),
+  });
+  const report = await manager.healthcheck({
+    repair: values['repair'] === true || values['dry-run'] === true,
+    dryRun: values['dry-run'] === true,
+    ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
+  });
+  if (values['json'] === true) ctx.out.json(report);
+  else printHealth(ctx.out, report, ctx.now());
+  if (activity === undefined && values['json'] !== true) {
+    ctx.out.error('note: no activity source (--activity-file / --activity-url): zombies cannot be spotted.');
+  }
+  return report.ok ? ExitCode.ok : ExitCode.problems;
+}
+
+/** The `healthcheck` command. */
+export const healthcheckCommand: Command = {
+  name: 'healthcheck',
+  summary: 'for cron: classify every session, exit 1 when one is unhealthy (--repair)',
+  help: `Usage: whatsapp-gateway healthcheck [--repair] [--dry-run] [--silent-hours N] [options]
+
+Classifies every session as healthy, zombie (connected but silent for longer than N hours), disconnected,
+not propagated (the gateway has it, WPPConnect does not) or unknown (the evidence could not be read). Prints
+one line per session and a summary; no spinner, no colours. Meant for cron, e.g. every 15 minutes:
+  */15 * * * * whatsapp-gateway healthcheck --repair --activity-url https://hub.example/wpp-activity
+
+Options:
+  --repair                reconnect every unhealthy session (zombies with --force); unknown ones are left
+                          alone, since repairing blind could restart a healthy session
+  --dry-run               say what --repair would do, without doing it
+  --silent-hours <n>      the zombie threshold, as Pixel Hub's script calls it (same as --zombie-hours)
+  --json                  print the HealthReport as JSON
+${WEBHOOK_HELP}
+
+${ACTIVITY_HELP}
+
+${CONNECTION_HELP}
+
+${EXIT_HELP}
+Here, 1 means at least one session is unhealthy after the repairs, if any.`,
+  run,
+};

@@ -1,0 +1,375 @@
+/**
+ * The commands in-process (`runCli` with collected output) against the fakes on loopback: the cases the
+ * binary tests do not cover — dead pages, case-only misses, zombies after a restart, gateway-only mode,
+ * QR rotation and expiry, dry runs, the simulator's routes, the terminal spinner, interruption.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/cli/run.js';
+import { startSimulator } from '../../src/cli/simulator.js';
+import { closedPort, randomSecret, runInProcess, startSim, waitFor } from './helpers.js';
+
+type Sim = Awaited<ReturnType<typeof startSim>>;
+let sim: Sim | undefined;
+afterEach(async () => {
+  await sim?.servers.close();
+  sim = undefined;
+});
+
+const HOUR = 3_600_000;
+
+/** Seeds a connected session on both fakes. */
+function connected(world: Sim, id: string): void {
+  world.servers.gateway.seedChannel(id, 'connected');
+  world.servers.wppconnect.seed(id, { status: 'CONNECTED' });
+}
+
+/** The env without WPPConnect: gateway-only mode. */
+function gatewayOnly(env: Record<string, string>): Record<string, string> {
+  const { WPPCONNECT_BASE_URL: _url, WPPCONNECT_SECRET_KEY: _key, ...rest } = env;
+  return rest;
+}
+
+describe('dispatch and help', () => {
+  it('`help <command>` is `<command> --help`; no command, or an unknown one, is a usage error', async () => {
+    for (const command of COMMANDS) {
+      const [a, b] = await Promise.all([
+        runInProcess(['help', command.name]),
+        runInProcess([command.name, '-h']),
+      ]);
+      expect(a.stdout).toBe(b.stdout);
+      expect(a.stdout).toContain(`Usage: whatsapp-gateway ${command.name}`);
+    }
+    const none = await runInProcess([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('Usage: whatsapp-gateway <command>');
+    expect((await runInProcess(['help', 'nope'])).code).toBe(2);
+    expect((await runInProcess(['--json'])).stderr).toContain('options go after the command');
+    expect((await runInProcess(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('sessions', () => {
+  it('prints the table, the notes behind the verdicts, and a summary', async () => {
+    sim = await startSim();
+    connected(sim, 'pixel12digital');
+    sim.servers.gateway.seedChannel('imobsites', 'qr_required');
+    sim.servers.wppconnect.seed('orphan', { status: 'CONNECTED' }); // only WPPConnect has it (field notes §7.2)
+    const now = Date.now();
+    const r = await runInProcess(['sessions'], sim.env, { now: () => now });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(
+      /^SESSION\s+STATUS\s+GATEWAY SAYS\s+WPPCONNECT SAYS\s+LAST MESSAGE\s+ZOMBIE\s+INCONSISTENT$/,
+    );
+    expect(r.stdout).toMatch(/pixel12digital\s+connected\s+connected\s+CONNECTED\s+–\s+no\s+no/);
+    expect(r.stdout).toMatch(/imobsites\s+not_propagated\s+disconnected\s+CLOSED\s+–\s+–\s+no/);
+    expect(r.stdout).toMatch(/orphan\s+connected\s+\(not listed\)\s+CONNECTED\s+–\s+no\s+yes/);
+    expect(r.stdout).toContain('orphan: WPPConnect has this session but the gateway does not list it');
+    expect(r.stdout).toContain('3 sessions: 2 connected, 1 not propagated, 1 inconsistent.');
+    expect(r.stdout).toContain('No activity source');
+  });
+
+  it('gateway-only mode says the statuses are the gateway’s word', async () => {
+    sim = await startSim();
+    connected(sim, 'pixel12digital');
+    const r = await runInProcess(['sessions'], gatewayOnly(sim.env));
+    expect(r.stdout).toMatch(/pixel12digital\s+connected\s+connected\s+–/);
+    expect(r.stdout).toContain('WPPConnect was not asked (no WPPCONNECT_BASE_URL)');
+  });
+});
+
+describe('doctor', () => {
+  it('a dead browser page: ✗ liveness probe; --repair reconnects and every check passes (exit 0)', async () => {
+    sim = await startSim();
+    connected(sim, 'suporte');
+    sim.servers.wppconnect.killPage('suporte');
+    const before = await runInProcess(['doctor', 'suporte'], sim.env);
+    expect(before.code).toBe(1);
+    expect(before.stdout).toMatch(
+      /✗ liveness probe\s+WPPConnect says CONNECTED but its browser page is dead/,
+    );
+    expect(before.stdout).toContain('→ run `whatsapp-gateway reconnect suporte` (or doctor --repair)');
+    const repaired = await runInProcess(['doctor', 'suporte', '--repair'], sim.env);
+    expect(repaired.code).toBe(0);
+    expect(repaired.stdout).toContain('Checking again:');
+    expect(repaired.stdout).toMatch(/Checking again:[\s\S]*✓ liveness probe\s+its browser page answers/);
+    expect(repaired.stdout).toContain('All checks passed for "suporte".');
+  });
+
+  it('a case-only miss: "did you mean", the rest skipped', async () => {
+    sim = await startSim();
+    connected(sim, 'ImobSites');
+    const r = await runInProcess(['doctor', 'imobsites', '--json'], sim.env);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.checks[2]).toMatchObject({
+      name: 'channel known to the gateway',
+      state: 'fail',
+      remedy: 'use the exact id: whatsapp-gateway doctor ImobSites',
+    });
+    expect(json.checks.slice(3).every((c: { state: string }) => c.state === 'skip')).toBe(true);
+  });
+
+  it('a zombie: ✗ last message; --repair restarts it, and silence then counts from the restart (exit 0)', async () => {
+    sim = await startSim();
+    connected(sim, 'suporte');
+    const file = await import('node:fs').then(({ mkdtempSync, writeFileSync }) => {
+      const path = `${mkdtempSync('/tmp/wgw-')}/a.json`;
+      writeFileSync(path, JSON.stringify({ suporte: new Date(Date.now() - 9 * HOUR).toISOString() }));
+      return path;
+    });
+    const r = await runInProcess(['doctor', 'suporte', '--repair', '--activity-file', file], sim.env);
+    expect(r.stdout).toMatch(/✗ last message\s+connected, but no message for 9\.0 h \(threshold 4\.0 h\)/);
+    expect(r.stdout).toContain('→ run `whatsapp-gateway reconnect suporte --force` (or doctor --repair)');
+    expect(r.stdout).toContain('rung 3: close-session + start-session');
+    expect(r.stdout).toMatch(
+      /Checking again:[\s\S]*✓ last message\s+last message 9 h ago, but restarted just now/,
+    );
+    expect(r.code).toBe(0);
+    expect(sim.servers.wppconnect.session('suporte')?.startCount).toBeGreaterThan(0);
+  });
+
+  it('gateway-only mode on the ImobSites fault: WPPConnect checks skipped, the missing QR is the ✗', async () => {
+    sim = await startSim();
+    sim.servers.gateway.faults.dropPropagation = true;
+    sim.servers.gateway.faults.staleStatus = true; // the gateway keeps saying qr_required
+    sim.servers.gateway.seedChannel('imobsites', 'qr_required');
+    const r = await runInProcess(['doctor', 'imobsites'], gatewayOnly(sim.env));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('  WPPConnect  not given (WPPCONNECT_BASE_URL)');
+    expect(r.stdout).toMatch(/– WPPConnect reachable\s+skipped: no WPPConnect URL/);
+    expect(r.stdout).toMatch(/✗ QR code obtainable\s+/);
+    expect(r.stdout).toContain('run `whatsapp-gateway create imobsites` (or doctor --repair)');
+  });
+
+  it('WPPConnect unreachable or its key rejected: ✗ WPPConnect reachable, the later checks skipped', async () => {
+    sim = await startSim();
+    connected(sim, 'pixel12digital');
+    const port = await closedPort();
+    const [down, key] = await Promise.all([
+      runInProcess(['doctor', 'pixel12digital', '--json'], {
+        ...sim.env,
+        WPPCONNECT_BASE_URL: `http://127.0.0.1:${port}`,
+      }),
+      runInProcess(['doctor', 'pixel12digital'], {
+        ...sim.env,
+        WPPCONNECT_SECRET_KEY: randomSecret('wrong'),
+      }),
+    ]);
+    expect(down.code).toBe(1);
+    const checks = JSON.parse(down.stdout).checks as { name: string; state: string }[];
+    expect(checks.map((c) => c.state)).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'fail',
+      'skip',
+      'skip',
+      'skip',
+      'skip',
+      'skip',
+    ]);
+    expect(key.stdout).toMatch(/✗ WPPConnect reachable\s+WPPConnect rejected the secret key/);
+    expect(key.stdout).toContain('set WPPCONNECT_SECRET_KEY');
+  });
+
+  it('a closed session on WPPConnect: ✗ with the reconnect remedy', async () => {
+    sim = await startSim();
+    sim.servers.gateway.faults.staleStatus = true; // the gateway goes on claiming "connected"
+    sim.servers.gateway.seedChannel('vendas', 'connected');
+    sim.servers.wppconnect.seed('vendas', { status: 'CLOSED' });
+    const r = await runInProcess(['doctor', 'vendas'], sim.env);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✗ session on WPPConnect\s+WPPConnect has it, closed/);
+    expect(r.stdout).toMatch(
+      /✗ gateway and WPPConnect agree\s+the gateway claims "connected" but the evidence says disconnected/,
+    );
+    expect(r.stdout).toContain('follows from the problem above');
+  });
+});
+
+describe('create and reconnect', () => {
+  it('redraws the QR when it rotates, and exits 1 when nobody scans within the bound', async () => {
+    sim = await startSim({ wppconnect: { qrRotateMs: 300 } });
+    const r = await runInProcess(
+      ['create', 'vendas', '--wait-seconds', '1.5', '--poll-seconds', '0.1'],
+      sim.env,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('The QR code rotated; scan this one instead:');
+    expect(r.stderr).toContain('Not scanned within 2 s');
+  });
+
+  it('exits 1 when the session leaves the QR state (WPPConnect closed it unscanned)', async () => {
+    sim = await startSim({ wppconnect: { autoCloseMs: 1_200 } });
+    const r = await runInProcess(['create', 'vendas', '--poll-seconds', '0.1', '--json'], sim.env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('The session left the QR state');
+    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'qr_lost', final: { status: 'disconnected' } });
+  });
+
+  it('gateway-only mode: the gateway starts the session; its QR has no text, so --qr-out is offered', async () => {
+    sim = await startSim();
+    const r = await runInProcess(['create', 'vendas', '--no-wait'], gatewayOnly(sim.env));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Not verified on WPPConnect');
+    expect(r.stdout).toContain('pass --qr-out qr.png');
+    expect(r.stderr).not.toContain('--webhook-url');
+  });
+
+  it('on a terminal: a spinner, colours, and a coloured QR; with NO_COLOR no colours', async () => {
+    sim = await startSim();
+    const tty = await runInProcess(['create', 'a', '--no-wait'], sim.env, {
+      stdout: { write: () => 0, isTTY: true },
+    });
+    expect(tty.code).toBe(0);
+    let out = '';
+    const coloured = await runInProcess(['create', 'b', '--no-wait'], sim.env, {
+      stdout: { write: (t: string) => (out += t), isTTY: true },
+    });
+    expect(coloured.code).toBe(0);
+    expect(out).toContain('\r\x1b[2K');
+    expect(out).toContain('\x1b[47m');
+    let plain = '';
+    await runInProcess(
+      ['create', 'c', '--no-wait'],
+      { ...sim.env, NO_COLOR: '1' },
+      {
+        stdout: { write: (t: string) => (plain += t), isTTY: true },
+      },
+    );
+    expect(plain).not.toMatch(/\x1b\[\d+m/);
+  });
+
+  it('warns when WPPConnect may start a session without a webhook', async () => {
+    sim = await startSim();
+    const { WPP_WEBHOOK_URL: _hook, ...env } = sim.env;
+    const r = await runInProcess(['create', 'vendas', '--no-wait'], env);
+    expect(r.stderr).toContain('note: no --webhook-url');
+    expect(sim.servers.wppconnect.session('vendas')?.webhook).toBeNull();
+    await runInProcess(
+      ['reconnect', 'vendas', '--no-wait', '--webhook-url', 'https://hub.example/wpp/{id}'],
+      env,
+    );
+  });
+
+  it('Ctrl+C while waiting for the scan: exit 130', async () => {
+    sim = await startSim();
+    const controller = new AbortController();
+    const running = runInProcess(['create', 'vendas', '--poll-seconds', '0.1'], sim.env, {
+      signal: controller.signal,
+    });
+    await waitFor(() => sim?.servers.wppconnect.session('vendas')?.status === 'QRCODE');
+    setTimeout(() => controller.abort(), 700);
+    const r = await running;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('interrupted');
+  });
+});
+
+describe('healthcheck', () => {
+  it('--dry-run says what it would repair; --repair brings a dead page back (exit 0)', async () => {
+    sim = await startSim();
+    connected(sim, 'suporte');
+    sim.servers.wppconnect.killPage('suporte');
+    const dry = await runInProcess(['healthcheck', '--dry-run'], sim.env);
+    expect(dry.code).toBe(1);
+    expect(dry.stdout).toMatch(
+      /FAIL\s+suporte\s+disconnected\s+disconnected: WPPConnect says CONNECTED but its browser page is dead \(liveness probe failed\) → would run reconnect \(dry run\)/,
+    );
+    const fixed = await runInProcess(['healthcheck', '--repair'], sim.env);
+    expect(fixed.code).toBe(0);
+    expect(fixed.stdout).toMatch(/fixed\s+suporte\s+disconnected\s+.*→ repaired: now connected/);
+    expect(fixed.stdout).toContain('OK: 1 session');
+    const both = await runInProcess(['healthcheck', '--silent-hours', '1', '--zombie-hours', '1'], sim.env);
+    expect(both.code).toBe(2);
+  });
+});
+
+describe('the simulator', () => {
+  it('serves activity, scan and the webhook sink; closes everything on abort', async () => {
+    const simulator = await startSimulator({ scenario: 'imobsites' });
+    try {
+      const activity = await (await fetch(simulator.activityUrl)).json();
+      expect(Object.keys(activity).sort()).toEqual(['imobsites', 'pixel12digital', 'suporte', 'vendas']);
+      expect(activity.vendas).toBeNull();
+      const hook = await fetch(simulator.webhookUrl.replace('{id}', 'vendas'), {
+        method: 'POST',
+        body: JSON.stringify({
+          event: 'onmessage',
+          session: 'vendas',
+          body: 'hi',
+          type: 'chat',
+          from: '5511@c.us',
+        }),
+      });
+      expect(await hook.json()).toEqual({ recorded: true });
+      expect(simulator.activity.get('vendas')).toBeInstanceOf(Date);
+      expect((await fetch(`${simulator.scanUrl}/vendas`, { method: 'POST' })).status).toBe(409);
+      expect((await fetch(`${simulator.scanUrl}/nobody`, { method: 'POST' })).status).toBe(404);
+      expect(simulator.servers.gateway.faults.dropPropagation).toBeInstanceOf(Function);
+    } finally {
+      await simulator.close();
+    }
+    await expect(fetch(simulator.activityUrl)).rejects.toThrow();
+  });
+
+  it('`simulate` in-process: prints the env to export, runs until aborted, exits 0', async () => {
+    const controller = new AbortController();
+    let out = '';
+    const running = runInProcess(
+      ['simulate', '--scenario', 'healthy'],
+      {},
+      {
+        stdout: { write: (t: string) => (out += t) },
+        signal: controller.signal,
+      },
+    );
+    await waitFor(() => out.includes('Ctrl+C stops'));
+    expect(out).toContain('throwaway secrets of this simulator run, printed on purpose');
+    const env = Object.fromEntries(
+      [...out.matchAll(/^export (\w+)='([^']*)'$/gm)].map((m) => [m[1]!, m[2]!]),
+    );
+    expect(Object.keys(env)).toEqual([
+      'WPP_GATEWAY_BASE_URL',
+      'WPP_GATEWAY_SECRET',
+      'WPPCONNECT_BASE_URL',
+      'WPPCONNECT_SECRET_KEY',
+      'WPP_WEBHOOK_URL',
+      'WPP_ACTIVITY_URL',
+    ]);
+    const health = await runInProcess(['healthcheck'], env);
+    expect(health.code).toBe(0);
+    controller.abort();
+    expect((await running).code).toBe(0);
+    expect(out).toContain('Simulator stopped.');
+    expect((await runInProcess(['simulate', '--scenario', 'nope'])).code).toBe(2);
+  });
+});
+
+it('secrets from files are used and never printed', async () => {
+  sim = await startSim();
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const dir = mkdtempSync('/tmp/wgw-secret-');
+  writeFileSync(`${dir}/gw`, `${sim.secret}\n`);
+  writeFileSync(`${dir}/wpp`, sim.secretKey);
+  connected(sim, 'pixel12digital');
+  const { WPP_GATEWAY_SECRET: _s, WPPCONNECT_SECRET_KEY: _k, ...env } = sim.env;
+  let out = '';
+  const r = await runInProcess(
+    [
+      'doctor',
+      'pixel12digital',
+      '--gateway-secret-file',
+      `${dir}/gw`,
+      '--wppconnect-secret-file',
+      `${dir}/wpp`,
+    ],
+    env,
+    { stdout: { write: (t: string) => (out += t) } },
+  );
+  expect(r.code).toBe(0);
+  expect(out).not.toContain(sim.secret);
+  expect(out).not.toContain(sim.secretKey);
+  expect(randomSecret('x')).not.toBe(randomSecret('x'));
+});
