@@ -343,7 +343,8 @@ export class Transport {
     }
     const cause = redactor.cause(thrown);
     const detail = (cause.cause as { code?: string } | undefined)?.code ?? (cause as { code?: string }).code;
-    return new ConnectionError(`Could not reach the ${this.service}${detail ? ` (${detail})` : ''}`, {
+    const name = this.service === 'wppconnect' ? 'WPPConnect' : 'the gateway';
+    return new ConnectionError(`Could not reach ${name}${detail ? ` (${detail})` : ''}`, {
       ...context,
       status: 0,
       cause,

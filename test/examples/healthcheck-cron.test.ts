@@ -122,7 +122,7 @@ describe('examples/healthcheck-cron.ts', () => {
 
     const wppDown = await run({ ...world.connection, wppconnectBaseUrl: await deadUrl() });
     expect(wppDown.code).toBe(EXIT.unreachable);
-    expect(wppDown.err.text()).toMatch(/Could not reach the wppconnect/);
+    expect(wppDown.err.text()).toMatch(/Could not reach WPPConnect/);
 
     world.sim.gateway.faults.proxyBasicAuth = true;
     const proxy = await run({ ...world.connection });
