@@ -9,8 +9,8 @@ export const MAX_SESSION_ID_LENGTH = 100;
  * Session ids are case-sensitive (`ImobSites` and `imobsites` are two sessions) and travel in URL paths of
  * both APIs, so the rule is strict (design §3.4):
  * - a non-empty string of at most 100 printable ASCII characters, without leading or trailing spaces;
- * - no `/` or `\` (path separators), no `..`, no `%` (an encoded separator such as `%2F` is decoded by some
- *   proxies), no `?` or `#`;
+ * - no `/` or `\` (path separators), no `..` and not `.` alone (URL dot-segments), no `%` (an encoded
+ *   separator such as `%2F` is decoded by some proxies), no `?` or `#`;
  * - no `:` (WPPConnect reads `name:token` in a path segment as credentials);
  * - nothing outside ASCII: Unicode look-alikes (Cyrillic `ѕ`, fullwidth `／`) would name a different session
  *   that looks the same in a log.
@@ -50,6 +50,9 @@ export function assertSessionId(value: unknown, argument = 'sessionId'): string 
     throw new InvalidArgumentError(argument, `must not contain '${forbidden}'${why}`);
   }
   if (value.includes('..')) throw new InvalidArgumentError(argument, "must not contain '..'");
+  // A path segment that is only `.` is removed by every URL parser: `/api/channels/.` becomes `/api/channels/`
+  // (the list), and `/api/./<secretkey>/generate-token` moves the secret key into the session's place.
+  if (value === '.') throw new InvalidArgumentError(argument, "must not be '.' (a URL dot-segment)");
   return value;
 }
 

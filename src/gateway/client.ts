@@ -168,6 +168,14 @@ export class WhatsAppGatewayClient {
     });
   }
 
+  /**
+   * Server-written text handed on in a result (a `message`), with every secret this client knows removed:
+   * servers echo requests back, and these messages end up in the manager's trail, its logs and its errors.
+   */
+  #redact(text: string): string {
+    return this.#transport.redactor.text(text);
+  }
+
   /** Sends a request and returns its validated body, throwing on `success:false`. */
   async #call<S extends z.ZodType>(
     spec: RequestSpec,
@@ -246,7 +254,7 @@ export class WhatsAppGatewayClient {
     const record = typeof data.channel === 'object' && data.channel !== null ? data.channel : {};
     const channel = toChannel({ ...record, id: record.id ?? id }) ?? { id, status: 'unknown', raw: {} };
     const result: CreateChannelResult = { channel, qrRequired: data.qr_required === true };
-    if (typeof data.message === 'string') result.message = data.message;
+    if (typeof data.message === 'string') result.message = this.#redact(data.message);
     return result;
   }
 
@@ -274,7 +282,7 @@ export class WhatsAppGatewayClient {
     );
     const out: { status?: string; message?: string } = {};
     if (data.status) out.status = data.status.toUpperCase();
-    if (typeof data.message === 'string') out.message = data.message;
+    if (typeof data.message === 'string') out.message = this.#redact(data.message);
     return out;
   }
 
@@ -304,7 +312,7 @@ export class WhatsAppGatewayClient {
     }
     const answer: QrAnswer = { qr };
     if (data.status) answer.status = data.status.toUpperCase();
-    if (typeof data.message === 'string') answer.message = data.message;
+    if (typeof data.message === 'string') answer.message = this.#redact(data.message);
     return answer;
   }
 

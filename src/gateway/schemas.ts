@@ -38,13 +38,10 @@ export const listAnswer = z.union([
 /** `{ data: { channels: [...] } }`, a form Pixel Hub tolerates. */
 export const nestedList = z.looseObject({ channels: z.array(channelRecord) });
 
+/** The single-channel answer: nested under `channel`, or flat with the same fields as a list item. */
 export const channelAnswer = envelope.extend({
+  ...channelRecord.shape,
   channel: z.union([channelRecord, text]).nullish(),
-  id: optionalText,
-  name: optionalText,
-  status: optionalText,
-  connection: optionalText,
-  connected: z.boolean().nullish(),
 });
 
 export const createAnswer = envelope.extend({

@@ -4,7 +4,7 @@ import { SessionContext, type SessionManagerOptions, Trail } from './context.js'
 import { ensureSession } from './ensure.js';
 import { type HealthcheckOptions, healthcheck } from './healthcheck.js';
 import { getSession, listSessions } from './inspect.js';
-import { type ReconnectOptions, reconnect } from './reconnect.js';
+import { type ReconnectOptions, reconnect, unknownSessionRefusals } from './reconnect.js';
 import { SingleFlight } from './single-flight.js';
 import type { HealthReport, SessionInfo, SessionReport } from './types.js';
 
@@ -85,17 +85,28 @@ export class SessionManager {
   }
 
   /** The idempotent form of {@link createSession}: safe to call on every start-up or request. */
-  ensureSession(sessionId: string, options: SessionCallOptions = {}): Promise<SessionReport> {
+  async ensureSession(sessionId: string, options: SessionCallOptions = {}): Promise<SessionReport> {
     const id = assertSessionId(sessionId);
-    return this.#flight(id, (trail, signal) => ensureSession(this.#ctx, trail, signal), options.signal);
+    const run = () =>
+      this.#flight(id, (trail, signal) => ensureSession(this.#ctx, trail, signal), options.signal);
+    try {
+      return await run();
+    } catch (error) {
+      // This call joined a concurrent reconnect of the same id, which refuses ids nobody knows. An ensure
+      // creates them, so it runs its own operation now that the reconnect is over.
+      if (error instanceof Error && unknownSessionRefusals.has(error)) return run();
+      throw error;
+    }
   }
 
   /**
    * Brings a session back: fresh QR → start → close + start → delete + recreate, stopping at the first rung that
    * gives a connection or a fresh QR. Never logs out. Use `force` for zombies (connected but silent).
    * @throws {@link PropagationError} when every rung failed, with each rung in `actions`.
+   * @throws {@link NotFoundError} when neither the gateway nor WPPConnect knows the id (with `existingId` when
+   *   another id differs only by letter case): a reconnect never creates a session.
    */
-  reconnect(sessionId: string, options: ReconnectOptions = {}): Promise<SessionReport> {
+  async reconnect(sessionId: string, options: ReconnectOptions = {}): Promise<SessionReport> {
     const id = assertSessionId(sessionId);
     return this.#flight(
       id,
@@ -108,7 +119,7 @@ export class SessionManager {
    * One session's true status.
    * @throws {@link NotFoundError} with `existingId` when the id is unknown but another differs only by letter case.
    */
-  getSession(sessionId: string, options: SessionCallOptions = {}): Promise<SessionInfo> {
+  async getSession(sessionId: string, options: SessionCallOptions = {}): Promise<SessionInfo> {
     const id = assertSessionId(sessionId);
     return getSession(this.#ctx, id, options.signal);
   }

@@ -10,7 +10,14 @@
  * Logout is never done implicitly: it deletes the login and forces a new scan.
  * @module
  */
-import { AbortError, PropagationError, QrTimeoutError, type SessionAction } from '../errors.js';
+import {
+  AbortError,
+  NotFoundError,
+  PropagationError,
+  QrTimeoutError,
+  type SessionAction,
+} from '../errors.js';
+import { findCaseOnlyMatch } from '../ids.js';
 import { describeError, type SessionContext, type Trail } from './context.js';
 import { gatewayOnlyEnsure, recreate } from './gateway-steps.js';
 import { finishReport } from './inspect.js';
@@ -59,11 +66,53 @@ function failed(id: string, actions: readonly SessionAction[]): PropagationError
   });
 }
 
+/** The refusals of {@link assertKnown}, so an `ensureSession` that joined this reconnect can tell them apart. @internal */
+export const unknownSessionRefusals = new WeakSet<Error>();
+
+/**
+ * A reconnect brings back a session that exists somewhere; it never creates one. An id that neither the
+ * gateway nor WPPConnect knows (a typo, a wrong letter case) would otherwise be started on WPPConnect alone,
+ * where the gateway never lists it (field notes §7.2). Only a definite "not found" stops it: when the gateway
+ * cannot be asked, the reconnect goes on, as before.
+ */
+async function assertKnown(
+  ctx: SessionContext,
+  trail: Trail,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const id = trail.sessionId;
+  const call = signal ? { signal } : {};
+  try {
+    await ctx.gateway.getChannel(id, call);
+    return;
+  } catch (error) {
+    if (error instanceof AbortError || signal?.aborted) throw error;
+    if (!(error instanceof NotFoundError)) {
+      trail.add('gateway.getChannel', `failed: ${describeError(error)}`, 'cannot tell whether it exists');
+      return;
+    }
+  }
+  const [channels, names] = await Promise.all([
+    ctx.gateway.listChannels(call).catch(() => []),
+    ctx.wpp ? ctx.wpp.listSessionNames(call).catch(() => [] as string[]) : Promise.resolve([] as string[]),
+  ]);
+  const existing = findCaseOnlyMatch(id, [...channels.map((c) => c.id), ...names]);
+  const refusal = new NotFoundError(
+    existing
+      ? `No session "${id}" to reconnect; did you mean "${existing}"? Session ids are case-sensitive`
+      : `No session "${id}" to reconnect: neither the gateway nor WPPConnect knows it (createSession creates one)`,
+    { status: 404, ...(existing ? { existingId: existing } : {}) },
+  );
+  unknownSessionRefusals.add(refusal);
+  throw refusal;
+}
+
 async function withWpp(ctx: SessionContext, trail: Trail, signal: AbortSignal | undefined, force: boolean) {
   const id = trail.sessionId;
   rung(trail, 1, 'fresh QR');
   const first = await observe(ctx, id, signal);
   noteEvidence(trail, first);
+  if (first.status === 'CLOSED' && first.known === false) await assertKnown(ctx, trail, signal);
   if (!force && isReady(first)) return finishReport(ctx, trail, signal, first);
 
   if (!force && first.status === 'CLOSED') {
@@ -103,6 +152,7 @@ async function withWpp(ctx: SessionContext, trail: Trail, signal: AbortSignal | 
 async function gatewayOnly(ctx: SessionContext, trail: Trail, signal: AbortSignal | undefined) {
   const id = trail.sessionId;
   trail.add('verify', 'skipped', 'no WPPConnect client: the gateway’s answers cannot be verified');
+  await assertKnown(ctx, trail, signal);
   rung(trail, 1, 'fresh QR (and start-session when the gateway says it was never started)');
   const outcome = await gatewayOnlyEnsure(ctx, id, trail, signal, { allowRecreate: false });
   if (outcome.qr || outcome.relayedStatus === 'CONNECTED')

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ApiError, AuthenticationError, ResponseValidationError } from '../errors.js';
 import { type HttpClientOptions, httpSettings } from '../http/client-options.js';
+import type { Redactor } from '../http/redact.js';
 import { type CallOptions, type HttpResult, type RequestSpec, Transport } from '../http/transport.js';
 import { assertSessionId } from '../ids.js';
 import { assertBaseUrl, assertHttpUrl, assertSecret, assertText } from '../internal/options.js';
@@ -241,7 +242,7 @@ export class WppConnectClient {
     if (data.message && /session not started/i.test(data.message)) throw this.#transport.failure(result);
     const status = data.status ? (data.status.toUpperCase() as WppStatus) : 'CLOSED';
     const out: WppQrResult = { qr: null, status: isWppStatus(status) ? status : 'CLOSED' };
-    if (data.message) out.message = data.message;
+    if (data.message) out.message = this.#transport.redactor.text(data.message);
     return out;
   }
 
@@ -257,7 +258,7 @@ export class WppConnectClient {
       { method: 'GET', route: '/api/{session}/check-connection-session', call: options },
       booleanAnswer,
     );
-    return toBoolean(data);
+    return toBoolean(data, this.#transport.redactor);
   }
 
   /**
@@ -272,7 +273,7 @@ export class WppConnectClient {
       { method: 'POST', route: '/api/{session}/close-session', call: options },
       booleanAnswer,
     );
-    return toBoolean(data);
+    return toBoolean(data, this.#transport.redactor);
   }
 
   /**
@@ -287,7 +288,7 @@ export class WppConnectClient {
       { method: 'POST', route: '/api/{session}/logout-session', call: options },
       booleanAnswer,
     );
-    return toBoolean(data);
+    return toBoolean(data, this.#transport.redactor);
   }
 
   /**
@@ -367,10 +368,11 @@ function toStatus(data: z.output<typeof statusAnswer>): WppSessionStatus {
   return status;
 }
 
-function toBoolean(data: z.output<typeof booleanAnswer>): WppBooleanResult {
+/** The server's message is redacted: servers echo requests, and the manager puts it in its trail and logs. */
+function toBoolean(data: z.output<typeof booleanAnswer>, redactor: Redactor): WppBooleanResult {
   const ok =
     data.status === true || (typeof data.status === 'string' && /^(true|success)$/i.test(data.status));
-  return { ok, message: data.message ?? '' };
+  return { ok, message: redactor.text(data.message ?? '') };
 }
 
 /** WPPConnect answers a wrong secret key with HTTP 400, not 401 (wppconnect.md §1.1, §1.3). */

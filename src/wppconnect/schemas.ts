@@ -11,22 +11,22 @@ export const WPP_STATUSES = ['CLOSED', 'INITIALIZING', 'QRCODE', 'PHONECODE', 'C
 
 /**
  * Status as WPPConnect reports it. `null` (after a close-session) reads as `CLOSED`; the lower-case `qrcode` and
- * `phoneCode` of `waitQrCode` answers are upper-cased.
+ * `phoneCode` of `waitQrCode` answers are upper-cased. A *missing* status is not `CLOSED`: every status answer
+ * of the server carries the key, so a body without it (`{"success":false,…}` from something in between) is an
+ * unknown shape, not evidence that the session is closed.
  */
 export const wppStatus = z.preprocess(
-  (value) =>
-    value === null || value === undefined
-      ? 'CLOSED'
-      : typeof value === 'string'
-        ? value.toUpperCase()
-        : value,
+  (value) => (value === null ? 'CLOSED' : typeof value === 'string' ? value.toUpperCase() : value),
   z.enum(WPP_STATUSES),
 );
 
 export const tokenAnswer = z.looseObject({
   status: z.string().optional(),
   session: z.string().optional(),
-  token: z.string().min(1),
+  // The token is sent back in an `Authorization` header: one a header cannot carry (a control character, a
+  // space, non-ASCII) would make every later call fail as if the network were down. bcrypt tokens are
+  // `$2b$10$` and `[./A-Za-z0-9_-]`.
+  token: z.string().regex(/^[\x21-\x7e]+$/, 'expected a token of visible ASCII characters'),
   full: z.string().optional(),
 });
 
@@ -37,8 +37,9 @@ export const statusAnswer = z.looseObject({
   version: z.string().nullish(),
 });
 
+/** qrcode-session's JSON answer (no QR now): its `status` is the session's, `null` before any start. */
 export const qrJsonAnswer = z.looseObject({
-  status: z.string().nullish(),
+  status: wppStatus,
   message: z.string().nullish(),
 });
 
