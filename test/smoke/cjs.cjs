@@ -4,7 +4,14 @@ const assert = require('node:assert/strict');
 const sdk = require('whatsapp-gateway-sdk');
 const testing = require('whatsapp-gateway-sdk/testing');
 
-for (const name of ['WhatsAppGatewayClient', 'WppConnectClient', 'SessionManager', 'ActivityTracker', 'parseWebhook', 'PropagationError']) {
+for (const name of [
+  'WhatsAppGatewayClient',
+  'WppConnectClient',
+  'SessionManager',
+  'ActivityTracker',
+  'parseWebhook',
+  'PropagationError',
+]) {
   assert.equal(typeof sdk[name], 'function', `CJS export ${name}`);
 }
 assert.equal(typeof testing.FakeWppConnect, 'function', 'CJS testing export FakeWppConnect');

@@ -3,8 +3,16 @@ import assert from 'node:assert/strict';
 import * as sdk from 'whatsapp-gateway-sdk';
 import * as testing from 'whatsapp-gateway-sdk/testing';
 
-for (const name of ['WhatsAppGatewayClient', 'WppConnectClient', 'SessionManager', 'ActivityTracker', 'parseWebhook', 'PropagationError']) {
-  assert.equal(typeof sdk[name], 'function', `ESM export ${name}`);
+const exported = new Map(Object.entries(sdk));
+for (const name of [
+  'WhatsAppGatewayClient',
+  'WppConnectClient',
+  'SessionManager',
+  'ActivityTracker',
+  'parseWebhook',
+  'PropagationError',
+]) {
+  assert.equal(typeof exported.get(name), 'function', `ESM export ${name}`);
 }
 assert.equal(typeof testing.FakeWppConnect, 'function', 'ESM testing export FakeWppConnect');
 const error = new sdk.NotFoundError('x', { status: 404 });
