@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ApiError, AuthenticationError, ResponseValidationError } from '../errors.js';
+import { ApiError, AuthenticationError, type ErrorContext, ResponseValidationError } from '../errors.js';
 import { type HttpClientOptions, httpSettings } from '../http/client-options.js';
 import type { Redactor } from '../http/redact.js';
 import { type CallOptions, type HttpResult, type RequestSpec, Transport } from '../http/transport.js';
@@ -200,23 +200,23 @@ export class WppConnectClient {
     const json: Record<string, unknown> = { waitQrCode: false };
     if (options.webhook !== undefined) json['webhook'] = assertHttpUrl(options.webhook, 'options.webhook');
     if (options.phone !== undefined) json['phone'] = assertText(options.phone, 'options.phone', 32);
-    const { data } = await this.#authedJson(
+    const { data, result } = await this.#authedJson(
       session,
       { method: 'POST', route: '/api/{session}/start-session', json, call: options },
       statusAnswer,
     );
-    return toStatus(data);
+    return toStatus(data, result.context);
   }
 
   /** `GET /api/{session}/status-session`, with the stale-QR rule applied: `qr` is set only in `QRCODE`. */
   async getStatus(sessionId: string, options?: CallOptions): Promise<WppSessionStatus> {
     const session = assertSessionId(sessionId);
-    const { data } = await this.#authedJson(
+    const { data, result } = await this.#authedJson(
       session,
       { method: 'GET', route: '/api/{session}/status-session', call: options },
       statusAnswer,
     );
-    return toStatus(data);
+    return toStatus(data, result.context);
   }
 
   /**
@@ -236,7 +236,16 @@ export class WppConnectClient {
       const png = result.body.bytes;
       const { status, raw } = await this.getStatus(session, options);
       const urlcode = typeof raw['urlcode'] === 'string' ? raw['urlcode'] : undefined;
-      return { status, qr: status === 'QRCODE' ? qrFromPng(png, urlcode) : null };
+      if (status !== 'QRCODE') return { status, qr: null };
+      try {
+        return { status, qr: qrFromPng(png, urlcode) };
+      } catch (error) {
+        throw new ResponseValidationError('WPPConnect sent an image/png answer that is not a PNG', {
+          ...result.context,
+          cause: error,
+          issues: [{ path: '', message: 'expected PNG bytes' }],
+        });
+      }
     }
     const data = this.#transport.validate(result, qrJsonAnswer);
     if (data.message && /session not started/i.test(data.message)) throw this.#transport.failure(result);
@@ -345,7 +354,8 @@ function isWppStatus(value: string): value is WppStatus {
   return ['CLOSED', 'INITIALIZING', 'QRCODE', 'PHONECODE', 'CONNECTED'].includes(value);
 }
 
-function toStatus(data: z.output<typeof statusAnswer>): WppSessionStatus {
+/** @param context - Where the answer came from, for the error a bad QR becomes (design §3.5). */
+function toStatus(data: z.output<typeof statusAnswer>, context: ErrorContext): WppSessionStatus {
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) if (!STRIP_FROM_RAW.has(key)) raw[key] = value;
   if (typeof data.urlcode === 'string') raw['urlcode'] = data.urlcode;
@@ -357,7 +367,7 @@ function toStatus(data: z.output<typeof statusAnswer>): WppSessionStatus {
       qr = toQrCode(data.qrcode as string, data.urlcode);
     } catch (error) {
       throw new ResponseValidationError('WPPConnect sent a QR that is not base64 PNG data', {
-        service: 'wppconnect',
+        ...context,
         cause: error,
         issues: [{ path: 'qrcode', message: 'expected a data URL or base64 PNG' }],
       });

@@ -45,6 +45,11 @@ const BUGS_FIXED: ReadonlyArray<[where: string, what: string, foundBy: string]> 
     'fuzzer (parse layer)',
   ],
   [
+    '`src/wppconnect/client.ts` (`toStatus`, `getQrCode`)',
+    "A `QRCODE` answer whose QR is not a PNG (in `status-session`/`start-session`, or `image/png` bytes from `qrcode-session`) became a `ResponseValidationError` without method, route or status (design §3.5 asks for them). It carries the request's context now.",
+    'fuzzer (public methods, near-valid bodies)',
+  ],
+  [
     '`src/gateway/schemas.ts` (`channelAnswer`)',
     "The flat single-channel answer did not validate `channel_id` / `session_id`, so `getChannel` could return a `Channel` whose `id` was an object or a number. The flat answer now has the list item's schema.",
     'fuzzer (public methods)',
@@ -226,8 +231,9 @@ ${HOSTILE_IDS.map(([label]) => `- ${label}`).join('\n')}
 
 ## 5. Concurrency and load
 
-\`load.test.ts\`, on the real clock: ${LOAD.operations} concurrent operations (45 % \`ensureSession\`, 20 % \`reconnect\`,
-31 % \`getSession\`, 4 % \`listSessions\`) over ${LOAD.ids} ids (30 connected, 30 on the gateway only, 40 unknown), against the
+\`load.test.ts\`, on the real clock: ${LOAD.operations} concurrent operations (${Object.entries(LOAD.mix)
+    .map(([op, share]) => `${Math.round(share * 100)} % \`${op}\``)
+    .join(', ')}) over ${LOAD.ids} ids (30 connected, 30 on the gateway only, 40 unknown), against the
 fakes with a random ${LOAD.latencyMs[0]}–${LOAD.latencyMs[1]} ms latency on every answer and a seeded injector in front answering ${LOAD.injected503Rate * 100} % of all
 requests with 503 (the gateway fake runs with its \`staleStatus\` fault: see the note on the fakes below). Asserted: every call ends in a value or a typed \`WhatsAppSdkError\`; every \`qr_required\` or
 \`connected\` a call reports is the fake WPPConnect's state at the moment the call ends; every session an

@@ -52,6 +52,8 @@ export const LOAD = {
   ids: 100,
   latencyMs: [0, 30] as const,
   injected503Rate: 0.05,
+  /** Share of each operation (cumulative order: ensureSession, reconnect, getSession, listSessions). */
+  mix: { ensureSession: 0.45, reconnect: 0.2, getSession: 0.33, listSessions: 0.02 },
 } as const;
 
 /** Abort test bound (issue #5 §6). */

@@ -124,12 +124,13 @@ describe('load', () => {
     const pick = () => ids[Math.floor(random() * ids.length)] as string;
     const promises = Array.from({ length: LOAD.operations }, () => {
       const r = random();
+      const { ensureSession, reconnect, getSession } = LOAD.mix;
       const op: Op =
-        r < 0.45
+        r < ensureSession
           ? { kind: 'ensureSession', id: pick(), problems: [] }
-          : r < 0.65
+          : r < ensureSession + reconnect
             ? { kind: 'reconnect', id: pick(), problems: [] }
-            : r < 0.96
+            : r < ensureSession + reconnect + getSession
               ? { kind: 'getSession', id: pick(), problems: [] }
               : { kind: 'listSessions', problems: [] };
       ops.push(op);

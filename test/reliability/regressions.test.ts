@@ -47,6 +47,45 @@ describe('WPPConnect: an answer without `status` is not CLOSED', () => {
   });
 });
 
+describe('WPPConnect: a bad QR is an error that says where it came from', () => {
+  it.each([
+    ['status-session', 'GET', (w: ReturnType<typeof createWorld>) => w.wppconnect.getStatus('alpha')],
+    ['start-session', 'POST', (w: ReturnType<typeof createWorld>) => w.wppconnect.startSession('alpha')],
+  ])('%s: QRCODE with a qrcode that is not a PNG', async (route, method, call) => {
+    const w = createWorld(server);
+    server.use(
+      http.all(`${WPP_URL}/api/:session/${route}`, () =>
+        HttpResponse.json({ status: 'QRCODE', qrcode: 'data:image/png;base64,bm90IGEgcG5n' }),
+      ),
+    );
+    const error = (await rejection(call(w))) as ResponseValidationError;
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect({ method: error.method, path: error.path, status: error.status }).toEqual({
+      method,
+      path: `/api/{session}/${route}`,
+      status: 200,
+    });
+  });
+
+  it('qrcode-session: image/png bytes that are not a PNG', async () => {
+    const w = createWorld(server);
+    server.use(
+      http.get(`${WPP_URL}/api/:session/qrcode-session`, () =>
+        HttpResponse.arrayBuffer(new TextEncoder().encode('not a png').buffer as ArrayBuffer, {
+          headers: { 'Content-Type': 'image/png' },
+        }),
+      ),
+    );
+    const error = (await rejection(w.wppconnect.getQrCode('alpha'))) as ResponseValidationError;
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect({ method: error.method, path: error.path, status: error.status }).toEqual({
+      method: 'GET',
+      path: '/api/{session}/qrcode-session',
+      status: 200,
+    });
+  });
+});
+
 describe('WPPConnect: a token that cannot travel in a header is refused when issued', () => {
   it('generate-token answering a token with a control character is a ResponseValidationError', async () => {
     const w = createWorld(server, { preloadTokens: false });

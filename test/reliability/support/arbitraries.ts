@@ -145,10 +145,45 @@ function record(keys: readonly string[]) {
   return fc.dictionary(key, value, { maxKeys: 10 });
 }
 
+/**
+ * Answers close to a real one: the right keys with the right kind of values most of the time (a status of
+ * the vocabulary, a QR-ish string), so the branches behind a successful parse are reached too.
+ */
+function nearValid(api: 'gateway' | 'wppconnect') {
+  const status = fc.oneof(
+    fc.constantFrom('CONNECTED', 'QRCODE', 'qrcode', 'INITIALIZING', 'PHONECODE', 'CLOSED', null),
+    fc.constantFrom('connected', 'qr_required', 'disconnected'),
+    leaf,
+  );
+  const qrish = fc.oneof(
+    fc.constantFrom(PNG_BASE64, `data:image/png;base64,${PNG_BASE64}`, 'data:image/png;base64,bm90IGEgcG5n'),
+    interestingString,
+    leaf,
+  );
+  if (api === 'wppconnect') {
+    return fc.record(
+      { status, qrcode: qrish, urlcode: leaf, version: leaf, token: leaf, message: leaf, response: leaf },
+      { requiredKeys: ['status'] },
+    );
+  }
+  const channel = fc.record({ id: leaf, name: leaf, status, connected: leaf }, { requiredKeys: [] });
+  return fc.record(
+    {
+      success: fc.constantFrom(true, false, undefined),
+      channel: fc.oneof(channel, leaf),
+      qr: qrish,
+      status,
+      message: leaf,
+    },
+    { requiredKeys: [] },
+  );
+}
+
 /** JSON values shaped like one of the APIs' answers, plus arbitrary JSON and arrays. */
 export function jsonBody(api: 'gateway' | 'wppconnect'): fc.Arbitrary<unknown> {
   const keys = api === 'gateway' ? GATEWAY_KEYS : WPP_KEYS;
   return fc.oneof(
+    { weight: 3, arbitrary: nearValid(api) },
     { weight: 7, arbitrary: record(keys) },
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
     { weight: 1, arbitrary: fc.array(record(keys), { maxLength: 4 }) },
