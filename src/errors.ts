@@ -120,7 +120,10 @@ export class WhatsAppSdkError extends Error {
    * @param defaultCode - Code used when `options.code` is absent.
    */
   constructor(message: string, options: ErrorOptions = {}, defaultCode: ErrorCode = 'api_error') {
-    super(message + describeContext(options), options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      message + describeContext(options),
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = new.target.name;
     this.code = options.code ?? defaultCode;
     this.service = options.service ?? 'sdk';
@@ -155,7 +158,11 @@ export class ApiError extends WhatsAppSdkError {
   declare readonly status: number;
 
   /** @param message - Summary; @param options - Request context. @param defaultCode - Code when none is given. */
-  constructor(message: string, options: ErrorOptions & { status: number }, defaultCode: ErrorCode = 'api_error') {
+  constructor(
+    message: string,
+    options: ErrorOptions & { status: number },
+    defaultCode: ErrorCode = 'api_error',
+  ) {
     super(message, options, defaultCode);
   }
 }
@@ -354,7 +361,12 @@ export class PropagationError extends WhatsAppSdkError {
   }
 
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), sessionId: this.sessionId, actions: this.actions, likelyCause: this.likelyCause };
+    return {
+      ...super.toJSON(),
+      sessionId: this.sessionId,
+      actions: this.actions,
+      likelyCause: this.likelyCause,
+    };
   }
 }
 
@@ -368,7 +380,10 @@ export class QrTimeoutError extends WhatsAppSdkError {
   readonly lastStatus: string | undefined;
 
   /** @param message - Summary; @param options - The session, the wait and the last status seen. */
-  constructor(message: string, options: ErrorOptions & { sessionId: string; waitedMs: number; lastStatus?: string }) {
+  constructor(
+    message: string,
+    options: ErrorOptions & { sessionId: string; waitedMs: number; lastStatus?: string },
+  ) {
     super(message, options, 'qr_timeout');
     this.sessionId = options.sessionId;
     this.waitedMs = options.waitedMs;
@@ -376,6 +391,11 @@ export class QrTimeoutError extends WhatsAppSdkError {
   }
 
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), sessionId: this.sessionId, waitedMs: this.waitedMs, lastStatus: this.lastStatus };
+    return {
+      ...super.toJSON(),
+      sessionId: this.sessionId,
+      waitedMs: this.waitedMs,
+      lastStatus: this.lastStatus,
+    };
   }
 }

@@ -28,11 +28,17 @@ export const MAX_SESSION_ID_LENGTH = 100;
  */
 export function assertSessionId(value: unknown, argument = 'sessionId'): string {
   if (typeof value !== 'string') {
-    throw new InvalidArgumentError(argument, `expected a string, got ${value === null ? 'null' : typeof value}`);
+    throw new InvalidArgumentError(
+      argument,
+      `expected a string, got ${value === null ? 'null' : typeof value}`,
+    );
   }
   if (value.length === 0) throw new InvalidArgumentError(argument, 'must not be empty');
   if (value.length > MAX_SESSION_ID_LENGTH) {
-    throw new InvalidArgumentError(argument, `must be at most ${MAX_SESSION_ID_LENGTH} characters (got ${value.length})`);
+    throw new InvalidArgumentError(
+      argument,
+      `must be at most ${MAX_SESSION_ID_LENGTH} characters (got ${value.length})`,
+    );
   }
   if (/[\u0000-\u001f\u007f]/.test(value)) {
     throw new InvalidArgumentError(argument, 'must not contain control characters');
