@@ -86,7 +86,7 @@ describe('examples/healthcheck-cron.ts', () => {
     expect(world.sim.wppconnect.session('ImobSites')?.status).toBe('QRCODE');
   });
 
-  it('a restarted zombie is still a zombie until a message arrives (exit 1 after the repair)', async () => {
+  it('a zombie restarted by the repair counts its silence from the restart (exit 0 after the repair)', async () => {
     world = await startSimulator();
     seedConnected(world.sim, 'quiet');
     const activity = new ActivityTracker();
@@ -95,7 +95,7 @@ describe('examples/healthcheck-cron.ts', () => {
     expect(out.lines[0]).toMatch(
       /^zombie\s+quiet\s+connected\s+silent for 5\.0 h\s+repair: repaired\s+→ connected$/,
     );
-    expect(code).toBe(EXIT.unhealthy);
+    expect(code).toBe(EXIT.healthy);
     expect(world.sim.wppconnect.session('quiet')?.startCount).toBe(1); // forced close + start, login kept
   });
 
