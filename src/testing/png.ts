@@ -80,6 +80,19 @@ function modules(text: string): boolean[][] {
  * @returns 8-bit greyscale PNG bytes, starting with the PNG signature `89 50 4E 47 0D 0A 1A 0A`.
  */
 export function pngFor(text: string): Uint8Array {
+  const cached = rendered.get(text);
+  if (cached) return cached.slice();
+  const png = render(text);
+  // Every status read of a QRCODE session renders its QR: a small cache keeps big fleets in tests cheap.
+  if (rendered.size >= RENDER_CACHE_SIZE) rendered.delete(rendered.keys().next().value as string);
+  rendered.set(text, png);
+  return png.slice();
+}
+
+const RENDER_CACHE_SIZE = 256;
+const rendered = new Map<string, Uint8Array>();
+
+function render(text: string): Uint8Array {
   const grid = modules(text);
   const size = (MODULES + 2 * QUIET_ZONE) * SCALE;
   const raw = new Uint8Array(size * (size + 1));
