@@ -10,6 +10,7 @@ export type {
   GatewayChannelStatus,
   QrAnswer,
   SendResult,
+  StartSessionAnswer,
   WebhookTarget,
   WhatsAppGatewayClientOptions,
 } from './gateway/client.js';
@@ -48,4 +49,5 @@ export type {
   WppStatus,
 } from './wppconnect/client.js';
 export { WppConnectClient } from './wppconnect/client.js';
+export { WPP_STATUSES } from './wppconnect/schemas.js';
 export { MemoryTokenStore, type TokenStore } from './wppconnect/token-store.js';

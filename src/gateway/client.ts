@@ -66,6 +66,14 @@ export interface QrAnswer {
   message?: string;
 }
 
+/** What the gateway's start-session answered. */
+export interface StartSessionAnswer {
+  /** Upper-cased WPPConnect status the gateway passed along (the state *before* the start), when present. */
+  status?: string;
+  /** The gateway's message, when present. */
+  message?: string;
+}
+
 /** What `sendText` returns. `messageId` is often null synchronously; `correlationId` is the tracking key. */
 export interface SendResult {
   /** WhatsApp message id, when the gateway knew it at once. */
@@ -271,16 +279,13 @@ export class WhatsAppGatewayClient {
    * Asks the gateway to start the channel's session on WPPConnect (`POST /api/channels/{id}/start-session`).
    * Not retried. Returns the WPPConnect status the gateway passed along, when it did.
    */
-  async startSession(
-    channelId: string,
-    options?: CallOptions,
-  ): Promise<{ status?: string; message?: string }> {
+  async startSession(channelId: string, options?: CallOptions): Promise<StartSessionAnswer> {
     const id = assertSessionId(channelId, 'channelId');
     const { data } = await this.#call(
       { method: 'POST', route: '/api/channels/{id}/start-session', params: { id }, call: options },
       startAnswer,
     );
-    const out: { status?: string; message?: string } = {};
+    const out: StartSessionAnswer = {};
     if (data.status) out.status = data.status.toUpperCase();
     if (typeof data.message === 'string') out.message = this.#redact(data.message);
     return out;

@@ -14,7 +14,7 @@ import {
   qrJsonAnswer,
   statusAnswer,
   tokenAnswer,
-  type WPP_STATUSES,
+  WPP_STATUSES,
 } from './schemas.js';
 import { MemoryTokenStore, type TokenStore } from './token-store.js';
 
@@ -351,7 +351,7 @@ export class WppConnectClient {
 }
 
 function isWppStatus(value: string): value is WppStatus {
-  return ['CLOSED', 'INITIALIZING', 'QRCODE', 'PHONECODE', 'CONNECTED'].includes(value);
+  return (WPP_STATUSES as readonly string[]).includes(value);
 }
 
 /** @param context - Where the answer came from, for the error a bad QR becomes (design §3.5). */

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 
-/** The server's session status vocabulary (wppconnect.md §3.1). */
+/** The server's session status vocabulary (wppconnect.md §3.1), in lifecycle order. */
 export const WPP_STATUSES = ['CLOSED', 'INITIALIZING', 'QRCODE', 'PHONECODE', 'CONNECTED'] as const;
 
 /**
