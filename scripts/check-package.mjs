@@ -15,4 +15,5 @@ run('npx', ['attw', '--pack', '.']);
 run('node', ['test/smoke/esm.mjs']);
 // Without require(esm) (off before Node 20.19): proves the CJS build does not need it for ky.
 run('node', ['--no-experimental-require-module', 'test/smoke/cjs.cjs']);
+run('node', ['test/smoke/cjs-testing.cjs']);
 console.log('\npackage checks passed');

@@ -2,7 +2,6 @@
 // works on every Node 20, not only on those with require(esm).
 const assert = require('node:assert/strict');
 const sdk = require('whatsapp-gateway-sdk');
-const testing = require('whatsapp-gateway-sdk/testing');
 
 for (const name of [
   'WhatsAppGatewayClient',
@@ -14,7 +13,6 @@ for (const name of [
 ]) {
   assert.equal(typeof sdk[name], 'function', `CJS export ${name}`);
 }
-assert.equal(typeof testing.FakeWppConnect, 'function', 'CJS testing export FakeWppConnect');
 const gateway = new sdk.WhatsAppGatewayClient({ baseUrl: 'http://127.0.0.1:9', secret: 'smoke-secret' });
 assert.ok(gateway);
 console.log('CJS require ok');
