@@ -11,10 +11,69 @@ export const REDACTED = '[REDACTED]';
 /** Secrets shorter than this are not searched for: redacting every "a" would destroy messages, not protect. */
 const MIN_SECRET_LENGTH = 4;
 
+/** The forms a secret takes in text: raw, URL-encoded, JSON-escaped; and the bare token of a credential. */
+function formsOf(secret: string): string[] {
+  // An `Authorization: Bearer <token>` value is known whole, but servers echo the bare token.
+  const credential = /^(?:bearer|basic|token)\s+(\S{4,})$/i.exec(secret)?.[1];
+  return (credential ? [secret, credential] : [secret]).flatMap((value) => [
+    value,
+    encodeURIComponent(value),
+    JSON.stringify(value).slice(1, -1),
+  ]);
+}
+
+/**
+ * Needles grouped by length. Finding them in a text costs at most one lookup per window of the text for each
+ * length, whatever the number of secrets: the WPPConnect client knows one token per session, and searching a
+ * probe's short message for each of them, rebuilt and sorted on every call, made a 10,000-session listing
+ * take minutes (docs/benchmarks.md).
+ */
+class NeedleIndex {
+  readonly byLength = new Map<number, Set<string>>();
+
+  add(secret: string): void {
+    if (secret.length < MIN_SECRET_LENGTH) return;
+    for (const form of formsOf(secret)) {
+      const bucket = this.byLength.get(form.length);
+      if (bucket) bucket.add(form);
+      else this.byLength.set(form.length, new Set([form]));
+    }
+  }
+}
+
+/** The number of values a Set or an array holds; `undefined` for other iterables (never cached). */
+function countOf(values: Iterable<string>): number | undefined {
+  if (values instanceof Set) return values.size;
+  return Array.isArray(values) ? values.length : undefined;
+}
+
+/** The needles of `bucket` (all `length` long) that occur in `text`. */
+function found(bucket: ReadonlySet<string>, length: number, text: string): string[] {
+  const windows = text.length - length + 1;
+  if (bucket.size <= windows) return [...bucket].filter((needle) => text.includes(needle));
+  const hits = new Set<string>();
+  for (let i = 0; i < windows; i++) {
+    const window = text.slice(i, i + length);
+    if (bucket.has(window)) hits.add(window);
+  }
+  return [...hits];
+}
+
 /** A set of secret values and the ways they may appear in text (raw, URL-encoded). @internal */
 export class Redactor {
   readonly #sources: Array<() => Iterable<string>>;
+  /** The redactor this one extends ({@link Redactor.with}); its index is kept, not copied. */
+  #base: Redactor | undefined;
+  #index = new NeedleIndex();
+  /** What each source returned when last indexed, and how many of its values are in the index. */
+  #indexed: Array<{ from: Iterable<string>; count: number }> = [];
 
+  /**
+   * @param sources - Functions returning the secrets, read at each redaction. A source may return the same Set
+   *   or array every time, growing it (the clients' token and webhook-secret sets do): only the new values are
+   *   indexed then. Removing a value from such a collection is not supported (it would stay redacted, and a
+   *   value added in its place could be missed); return a new collection instead.
+   */
   constructor(...sources: Array<() => Iterable<string>>) {
     this.#sources = sources;
   }
@@ -22,31 +81,55 @@ export class Redactor {
   /** A redactor that also knows `extra` values (the headers of one request). */
   with(extra: Iterable<string>): Redactor {
     const values = [...extra];
-    return new Redactor(...this.#sources, () => values);
+    const redactor = new Redactor(() => values);
+    redactor.#base = this;
+    return redactor;
   }
 
-  #needles(): string[] {
-    const needles = new Set<string>();
-    for (const source of this.#sources) {
-      for (const secret of source()) {
-        if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) continue;
-        // An `Authorization: Bearer <token>` value is known whole, but servers echo the bare token.
-        const credential = /^(?:bearer|basic|token)\s+(\S{4,})$/i.exec(secret)?.[1];
-        for (const value of credential ? [secret, credential] : [secret]) {
-          needles.add(value);
-          needles.add(encodeURIComponent(value));
-          needles.add(JSON.stringify(value).slice(1, -1));
-        }
-      }
+  /** Brings the index up to date with the sources, indexing only what they added since last time. */
+  #refresh(): NeedleIndex {
+    const current = this.#sources.map((source) => source());
+    const onlyGrew = current.every((from, i) => {
+      const before = this.#indexed[i];
+      const count = countOf(from);
+      return before !== undefined && before.from === from && count !== undefined && count >= before.count;
+    });
+    if (!onlyGrew) {
+      this.#index = new NeedleIndex();
+      this.#indexed = current.map((from) => ({ from, count: 0 }));
     }
-    // Longest first, so a secret that contains another is removed whole.
-    return [...needles].sort((a, b) => b.length - a.length);
+    current.forEach((from, i) => {
+      const entry = this.#indexed[i]!;
+      if (countOf(from) === entry.count) return;
+      let position = 0;
+      for (const secret of from) {
+        if (position++ >= entry.count && typeof secret === 'string') this.#index.add(secret);
+      }
+      entry.count = position;
+    });
+    return this.#index;
   }
 
   /** Replaces every known secret in `text` with `[REDACTED]`. */
   text(text: string): string {
+    const indexes: NeedleIndex[] = [];
+    for (let redactor: Redactor | undefined = this; redactor; redactor = redactor.#base) {
+      indexes.push(redactor.#refresh());
+    }
+    // Longest first, so a secret that contains another is removed whole. Needles longer than the text
+    // cannot occur in it, which rules out every token for the short messages of the success path.
+    const lengths = [...new Set(indexes.flatMap((index) => [...index.byLength.keys()]))]
+      .filter((length) => length <= text.length)
+      .sort((a, b) => b - a);
     let out = text;
-    for (const needle of this.#needles()) if (out.includes(needle)) out = out.split(needle).join(REDACTED);
+    for (const length of lengths) {
+      if (length > out.length) continue;
+      for (const index of indexes) {
+        const bucket = index.byLength.get(length);
+        if (!bucket) continue;
+        for (const needle of found(bucket, length, out)) out = out.split(needle).join(REDACTED);
+      }
+    }
     return out;
   }
 

@@ -106,19 +106,24 @@ const STRIP_FROM_RAW = new Set(['qrcode', 'urlcode']);
 export class WppConnectClient {
   readonly #transport: Transport;
   readonly #tokens: TokenStore;
-  /** Every token this client has used, so that redaction knows them even if a store forgets them. */
-  readonly #seenTokens = new Set<string>();
+  /**
+   * The secret key and every token this client has used, so that redaction knows them even if a store
+   * forgets them. One Set that only grows, handed to the transport as it is: the redactor then indexes only
+   * the tokens added since its last use, instead of every token on every redaction.
+   */
+  readonly #knownSecrets = new Set<string>();
   readonly #secretKey: string;
 
   /** @throws {@link InvalidArgumentError} when `baseUrl` or `secretKey` is missing or malformed. */
   constructor(options: WppConnectClientOptions) {
     const baseUrl = assertBaseUrl(options?.baseUrl, 'options.baseUrl');
     this.#secretKey = assertSecret(options.secretKey, 'options.secretKey');
+    this.#knownSecrets.add(this.#secretKey);
     this.#tokens = options.tokenStore ?? new MemoryTokenStore();
     this.#transport = new Transport({
       service: 'wppconnect',
       baseUrl,
-      secrets: () => [this.#secretKey, ...this.#seenTokens],
+      secrets: () => this.#knownSecrets,
       ...httpSettings(options),
     });
   }
@@ -147,7 +152,7 @@ export class WppConnectClient {
       throw rejectedSecretKey(error) ?? error;
     }
     const token = answer.data.token;
-    this.#seenTokens.add(token);
+    this.#knownSecrets.add(token);
     await this.#tokens.set(session, token);
     return token;
   }
@@ -155,7 +160,7 @@ export class WppConnectClient {
   async #token(session: string, call: CallOptions | undefined): Promise<string> {
     const cached = await this.#tokens.get(session);
     if (cached) {
-      this.#seenTokens.add(cached);
+      this.#knownSecrets.add(cached);
       return cached;
     }
     return this.generateToken(session, call);
