@@ -5,6 +5,7 @@ import { defineConfig } from 'tsup';
 const library = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
+  'store/index': 'src/store/index.ts',
 };
 
 export default defineConfig([
@@ -26,6 +27,9 @@ export default defineConfig([
     clean: false,
     target: 'node20',
     noExternal: ['ky'],
+    // Shared chunks in CJS too: without them each entry (core, store) carried its own copy of errors.ts, and
+    // an error thrown by `whatsapp-gateway-sdk/store` failed `instanceof` against the core's classes.
+    splitting: true,
     treeshake: true,
   },
   // The `whatsapp-gateway` command: ESM only, its own bundle, outside the library's import graph.

@@ -38,6 +38,8 @@ export type {
   SessionStatus,
   ZombieEvidence,
 } from './sessions/types.js';
+export { MemoryStore, type MemoryStoreOptions } from './store/memory.js';
+export type { LeaseInfo, PendingWork, RepairRecord, SessionStore, StoreLimits } from './store/types.js';
 export * from './webhooks/index.js';
 export type {
   StartSessionOptions,

@@ -1,6 +1,7 @@
 // Loads the built package the way an ESM consumer does (through the package's own name and `exports`).
 import assert from 'node:assert/strict';
 import * as sdk from 'whatsapp-gateway-sdk';
+import * as store from 'whatsapp-gateway-sdk/store';
 import * as testing from 'whatsapp-gateway-sdk/testing';
 
 const exported = new Map(Object.entries(sdk));
@@ -17,4 +18,6 @@ for (const name of [
 assert.equal(typeof testing.FakeWppConnect, 'function', 'ESM testing export FakeWppConnect');
 const error = new sdk.NotFoundError('x', { status: 404 });
 assert.ok(error instanceof sdk.WhatsAppSdkError);
+assert.equal(store.MemoryStore, sdk.MemoryStore, 'one MemoryStore for core and store');
+assert.throws(() => new store.RedisStore({ client: {} }), sdk.InvalidArgumentError);
 console.log('ESM import ok');
