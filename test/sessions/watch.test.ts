@@ -152,7 +152,7 @@ describe('watch(): following a session live', () => {
   });
 
   it('stops polling and leaves no timer when the loop breaks (real clock)', async () => {
-    const world = createWorld(server, { clock: new RealClock(), manager: { pollIntervalsMs: [5] } });
+    const world = createWorld(server, { clock: new RealClock(), manager: { pollIntervalsMs: [10] } });
     world.fakeWpp.seed('sales', { status: 'QRCODE' });
     const before = timers();
     let reads = 0;
@@ -170,7 +170,7 @@ describe('watch(): following a session live', () => {
   });
 
   it('stops polling and leaves no timer when the signal aborts during a wait (real clock)', async () => {
-    const world = createWorld(server, { clock: new RealClock(), manager: { pollIntervalsMs: [5] } });
+    const world = createWorld(server, { clock: new RealClock(), manager: { pollIntervalsMs: [10] } });
     world.fakeWpp.seed('sales', { status: 'CONNECTED' });
     const controller = new AbortController();
     const before = timers();
