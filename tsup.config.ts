@@ -6,6 +6,7 @@ const library = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
   'store/index': 'src/store/index.ts',
+  'sql/index': 'src/activity/index.ts',
 };
 
 export default defineConfig([
@@ -27,8 +28,9 @@ export default defineConfig([
     clean: false,
     target: 'node20',
     noExternal: ['ky'],
-    // Shared chunks in CJS too: without them each entry (core, store) carried its own copy of errors.ts, and
-    // an error thrown by `whatsapp-gateway-sdk/store` failed `instanceof` against the core's classes.
+    // Shared chunks in CJS too: without them each entry (core, store, sql) carries its own copy of the error classes, and
+    // `require('whatsapp-gateway-sdk/sql')`'s SqlConnectionError would not be an instance of the core's
+    // ConnectionError.
     splitting: true,
     treeshake: true,
   },

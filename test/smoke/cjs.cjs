@@ -21,4 +21,12 @@ const store = require('whatsapp-gateway-sdk/store');
 assert.equal(store.MemoryStore, sdk.MemoryStore);
 assert.throws(() => new store.RedisStore({ client: {} }), sdk.InvalidArgumentError);
 assert.equal(typeof store.FileStore, 'function');
+// The sql subpath shares the core's classes (one copy of the error hierarchy), and loads no driver.
+const sql = require('whatsapp-gateway-sdk/sql');
+assert.equal(typeof sql.SqlActivitySource, 'function', 'CJS sql export SqlActivitySource');
+assert.ok(
+  sql.SqlConnectionError.prototype instanceof sdk.ConnectionError,
+  'CJS SqlConnectionError is a ConnectionError',
+);
+assert.throws(() => new sql.SqlActivitySource({ dialect: 'mysql' }), sdk.InvalidArgumentError);
 console.log('CJS require ok');

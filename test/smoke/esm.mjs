@@ -1,6 +1,7 @@
 // Loads the built package the way an ESM consumer does (through the package's own name and `exports`).
 import assert from 'node:assert/strict';
 import * as sdk from 'whatsapp-gateway-sdk';
+import * as sql from 'whatsapp-gateway-sdk/sql';
 import * as store from 'whatsapp-gateway-sdk/store';
 import * as testing from 'whatsapp-gateway-sdk/testing';
 
@@ -20,4 +21,9 @@ const error = new sdk.NotFoundError('x', { status: 404 });
 assert.ok(error instanceof sdk.WhatsAppSdkError);
 assert.equal(store.MemoryStore, sdk.MemoryStore, 'one MemoryStore for core and store');
 assert.throws(() => new store.RedisStore({ client: {} }), sdk.InvalidArgumentError);
+assert.ok(
+  sql.SqlConnectionError.prototype instanceof sdk.ConnectionError,
+  'ESM SqlConnectionError is a ConnectionError',
+);
+assert.throws(() => new sql.SqlActivitySource({ dialect: 'mysql' }), sdk.InvalidArgumentError);
 console.log('ESM import ok');
