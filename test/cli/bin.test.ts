@@ -245,7 +245,7 @@ describe('whatsapp-gateway (the built binary)', () => {
     expect(r.stdout).toMatch(/✗ session on WPPConnect\s+not on WPPConnect/);
     expect(r.stdout).toContain('connected: "imobsites"');
     expect(r.stdout).toMatch(/suporte\s+connected\s+connected\s+CONNECTED\s+9 h ago\s+zombie/);
-    expect(r.stdout).toMatch(/vendas\s+connected\s+connected\s+CONNECTED\s+none\s+no/);
+    expect(r.stdout).toMatch(/vendas\s+connected\s+connected\s+CONNECTED\s+none\s+–$/m);
     expect(r.stdout).toMatch(/imobsites\s+connected/);
     expect(r.stdout).not.toMatch(/sim-(gateway|wppconnect)-[0-9a-f]/);
   }, 35_000);
