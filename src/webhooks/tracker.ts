@@ -67,6 +67,7 @@ export class ActivityTracker implements ActivitySource {
   readonly #countAsActivity: (event: WebhookEvent) => boolean;
   readonly #clock: { now(): number };
   readonly #useReceiveTime: boolean;
+  readonly #listeners = new Set<(event: WebhookEvent) => void>();
 
   /** @param options - What counts as activity, the clock, and which time to record. */
   constructor(options: ActivityTrackerOptions = {}) {
@@ -100,6 +101,13 @@ export class ActivityTracker implements ActivitySource {
    * @returns Whether it was counted.
    */
   recordEvent(event: WebhookEvent): boolean {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A failing listener must not stop the recording.
+      }
+    }
     if (event.sessionId === null || !this.#countAsActivity(event)) return false;
     const now = this.#clock.now();
     const time = this.#useReceiveTime || event.at === null ? now : Math.min(event.at.getTime(), now);
@@ -130,6 +138,17 @@ export class ActivityTracker implements ActivitySource {
   get(id: string): Date | null {
     const time = this.#latest.get(id);
     return time === undefined ? null : new Date(time);
+  }
+
+  /**
+   * Calls `listener` with every event recorded from now on, activity or not (a `qrcode` or `phoneCode`
+   * webhook too). A `SessionManager` given this tracker as `activity` subscribes, so its `watch` hears such
+   * webhooks at once.
+   * @returns A function that stops the calls.
+   */
+  subscribe(listener: (event: WebhookEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Forgets every session. */
