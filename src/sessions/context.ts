@@ -3,10 +3,14 @@
  * audit trail of one operation.
  * @module
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { AbortError, InvalidArgumentError, type SessionAction, WhatsAppSdkError } from '../errors.js';
 import type { WhatsAppGatewayClient } from '../gateway/client.js';
 import { sleep } from '../http/delay.js';
 import type { LogFields, Logger } from '../logger.js';
+import { MemoryStore } from '../store/memory.js';
+import type { RepairRecord, SessionStore } from '../store/types.js';
 import type { ActivitySource } from '../webhooks/tracker.js';
 import type { WppConnectClient } from '../wppconnect/client.js';
 import type { Clock, SessionEvent, SessionEventType } from './types.js';
@@ -56,6 +60,26 @@ export interface SessionManagerOptions {
    * them before the next poll). Default: `activity`, when it is one (an `ActivityTracker` is).
    */
   webhooks?: WebhookFeed;
+  /**
+   * Where what must outlive this process is kept: last activity, repair history, leases, pending work. Give
+   * every process of a deployment the same store (`FileStore` on one machine, `RedisStore` on many, from
+   * `whatsapp-gateway-sdk/store`) and they share one truth: repairs of a session never run twice at once,
+   * restarts are remembered, and a repair interrupted half-way is finished by whoever runs next. Default: a
+   * `MemoryStore` of this manager alone. Without `activity`, the manager reads activity from the store.
+   */
+  store?: SessionStore;
+  /** How long a session's lease lasts unless renewed (its holder renews it every third of this), in ms. Default 30 000. */
+  leaseTtlMs?: number;
+  /**
+   * Longest wait for a session's lease held by another process before a `SessionBusyError`, in ms. Default:
+   * `qrWaitMs` plus `leaseTtlMs` (the holder may be waiting for a QR code; a crashed holder's lease expires).
+   */
+  leaseWaitMs?: number;
+  /**
+   * Healthcheck restarts of a silent session without a message in between before it stops restarting it and
+   * reports that it needs a person. Each restart doubles the silence needed before the next. Default 3.
+   */
+  maxRestarts?: number;
 }
 
 /** What one `createSession` / `ensureSession` / `reconnect` call may override. @internal */
@@ -79,6 +103,9 @@ export interface ResolvedOptions {
   gatewayQrAttempts: number;
   concurrency: number;
   probeConnected: boolean;
+  leaseTtlMs: number;
+  leaseWaitMs: number;
+  maxRestarts: number;
 }
 
 const FOUR_HOURS = 4 * 3_600_000;
@@ -125,13 +152,30 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
     gatewayQrAttempts: Math.floor(positive(options.gatewayQrAttempts, 5, 'gatewayQrAttempts')),
     concurrency: Math.floor(positive(options.concurrency, 8, 'concurrency')),
     probeConnected: options.probeConnected ?? true,
+    leaseTtlMs: Math.ceil(positive(options.leaseTtlMs, 30_000, 'leaseTtlMs')),
+    leaseWaitMs: positive(
+      options.leaseWaitMs,
+      positive(options.qrWaitMs, 120_000, 'qrWaitMs') + (options.leaseTtlMs ?? 30_000),
+      'leaseWaitMs',
+    ),
+    maxRestarts: maxRestartsOf(options.maxRestarts),
   };
+}
+
+function maxRestartsOf(value: number | undefined): number {
+  if (value === undefined) return 3;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 20) {
+    throw new InvalidArgumentError('options.maxRestarts', 'must be a whole number from 1 to 20');
+  }
+  return value;
 }
 
 /** The ordered record of one operation, shared by every step of it. @internal */
 export class Trail {
   readonly actions: SessionAction[] = [];
   repaired = false;
+  /** How a repair of this operation is remembered: a healthcheck restart, a repair, or a reconnect by hand. */
+  kind: RepairRecord['kind'] = 'repair';
 
   constructor(
     readonly sessionId: string,
@@ -145,12 +189,29 @@ export class Trail {
   }
 }
 
+/** A lease owner token naming this process (for people reading `doctor`), unique per manager. @internal */
+export function newOwnerToken(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(6).toString('hex')}`;
+}
+
+function isStore(value: unknown): value is SessionStore {
+  const store = value as Partial<SessionStore> | null;
+  return (
+    typeof store?.acquireLease === 'function' &&
+    typeof store.history === 'function' &&
+    typeof store.lastActivity === 'function' &&
+    typeof store.pending === 'function'
+  );
+}
+
 /** Everything an operation needs. @internal */
 export class SessionContext {
   readonly options: ResolvedOptions;
   readonly clock: Clock;
-  /** When this manager last restarted each session into CONNECTED; the zombie rule counts silence from there too. */
-  readonly restartedAt = new Map<string, Date>();
+  /** Activity, history, leases and pending work, shared with other processes when the store is. */
+  readonly store: SessionStore;
+  /** This manager's lease owner token. */
+  readonly owner: string;
   /** Subscribers of `SessionManager.events` (besides `onEvent`). */
   readonly listeners = new Set<(event: SessionEvent) => void>();
   /** The shared status polls of `watch`, and the pairing codes webhooks delivered; set by the manager. */
@@ -168,6 +229,14 @@ export class SessionContext {
   ) {
     this.options = resolveOptions(options);
     this.clock = options.clock ?? systemClock;
+    if (options.store !== undefined && !isStore(options.store)) {
+      throw new InvalidArgumentError(
+        'options.store',
+        'must be a SessionStore (MemoryStore, FileStore, RedisStore)',
+      );
+    }
+    this.store = options.store ?? new MemoryStore();
+    this.owner = newOwnerToken();
   }
 
   emit(type: SessionEventType, sessionId: string, detail?: string, extra: Partial<SessionEvent> = {}): void {

@@ -5,29 +5,81 @@
 import { AbortError, NotFoundError, type WhatsAppSdkError } from '../errors.js';
 import { findCaseOnlyMatch } from '../ids.js';
 import { mapLimit } from '../internal/pool.js';
+import type { RepairRecord } from '../store/types.js';
 import { describeError, type SessionContext, type Trail } from './context.js';
 import type { GatewayOutcome } from './gateway-steps.js';
+import { highestRung, restartState } from './restarts.js';
 import { deriveStatus, type WppEvidence } from './status.js';
 import type { SessionInfo, SessionReport, SessionStatus } from './types.js';
 import { observe } from './wpp-steps.js';
 import { evaluateZombie } from './zombie.js';
 
-/** One batched activity lookup for many ids (design §2: never one call per session). @internal */
-export async function lastActivityOf(
+/** What the store and the activity source know of some sessions. @internal */
+export interface SessionFacts {
+  activity: ReadonlyMap<string, Date | null>;
+  history: ReadonlyMap<string, readonly RepairRecord[]>;
+}
+
+/** The history entry of a repair that ended in a report. */
+function repairRecord(
+  ctx: SessionContext,
+  trail: Trail,
+  gatewayStatus: string | null,
+  evidence: WppEvidence | null,
+  gatewayOutcome: GatewayOutcome | undefined,
+): RepairRecord {
+  const status =
+    evidence?.status === 'CONNECTED' && evidence.alive !== false
+      ? 'connected'
+      : evidence?.status === 'QRCODE' || gatewayOutcome?.qr
+        ? 'qr_required'
+        : evidence?.status === 'PHONECODE'
+          ? 'pairing_code'
+          : !evidence && gatewayOutcome?.relayedStatus === 'CONNECTED'
+            ? 'connected'
+            : 'unknown';
+  // A session the gateway does not list is not repaired, whatever WPPConnect says (design §3.10).
+  const usable = status !== 'unknown' && gatewayStatus !== null;
+  const record: RepairRecord = {
+    at: new Date(ctx.clock.now()),
+    kind: trail.kind,
+    outcome: usable ? 'ok' : 'failed',
+    status: gatewayStatus === null ? 'not listed by the gateway' : status,
+  };
+  const rung = highestRung(trail.actions);
+  if (rung !== undefined) record.rung = rung;
+  return record;
+}
+
+/**
+ * One batched activity lookup and one batched history lookup for many ids, side by side (design §2: never one
+ * call per session). A source that fails leaves its map empty and a warning: the listing goes on.
+ * @internal
+ */
+export async function factsOf(
   ctx: SessionContext,
   ids: readonly string[],
   signal: AbortSignal | undefined,
-): Promise<ReadonlyMap<string, Date | null>> {
-  if (!ctx.activity || ids.length === 0) return new Map();
-  try {
-    return await ctx.activity.lastActivity(ids, signal);
-  } catch (error) {
-    if (signal?.aborted) throw new AbortError('The session operation was aborted');
-    ctx.log('warn', 'activity source failed; zombie status cannot be judged', {
-      error: describeError(error),
-    });
-    return new Map();
-  }
+): Promise<SessionFacts> {
+  if (ids.length === 0) return { activity: new Map(), history: new Map() };
+  const guard = async <T>(what: string, read: () => Promise<ReadonlyMap<string, T>>) => {
+    try {
+      return await read();
+    } catch (error) {
+      if (signal?.aborted) throw new AbortError('The session operation was aborted');
+      ctx.log('warn', what, { error: describeError(error) });
+      return new Map<string, T>();
+    }
+  };
+  const [activity, history] = await Promise.all([
+    ctx.activity
+      ? guard('activity source failed; zombie status cannot be judged', () =>
+          (ctx.activity as NonNullable<SessionContext['activity']>).lastActivity(ids, signal),
+        )
+      : Promise.resolve(new Map<string, Date | null>()),
+    guard('session store failed; repair history unknown', () => ctx.store.history(ids, signal)),
+  ]);
+  return { activity, history };
 }
 
 /** Builds a {@link SessionInfo} from the evidence, and emits `zombie` / `inconsistent` events. @internal */
@@ -36,9 +88,11 @@ export function buildInfo(
   id: string,
   gatewayStatus: string | null,
   wpp: WppEvidence | 'unavailable' | null,
-  lastActivityAt: Date | null,
+  facts: SessionFacts,
   gatewayOutcome?: GatewayOutcome,
 ): SessionInfo {
+  const lastActivityAt = facts.activity.get(id) ?? null;
+  const history = facts.history.get(id) ?? [];
   const derived = deriveStatus({ gatewayStatus, wpp });
   let status: SessionStatus = derived.status;
   let qr = wpp && wpp !== 'unavailable' && wpp.status === 'QRCODE' ? wpp.qr : null;
@@ -54,15 +108,23 @@ export function buildInfo(
     if (wpp.alive !== null) sources.push(wpp.alive ? 'probe:alive' : 'probe:dead');
   }
   if (ctx.activity) sources.push('activity');
+  const restarts = restartState(
+    history,
+    lastActivityAt,
+    ctx.options.zombieAfterMs(id),
+    ctx.options.maxRestarts,
+  );
   const zombie = evaluateZombie({
     status,
     lastActivityAt,
-    thresholdMs: ctx.options.zombieAfterMs(id),
+    thresholdMs: restarts.thresholdMs,
     now: ctx.clock.now(),
     noActivityIsZombie: ctx.options.noActivityIsZombie,
     sources,
-    restartedAt: ctx.restartedAt.get(id) ?? null,
+    restartedAt: restarts.restartedAt,
   });
+  if (zombie.evidence) zombie.evidence.restartsWithoutMessage = restarts.restartsWithoutMessage;
+  const needsPerson = zombie.isZombie && restarts.exhausted;
   const info: SessionInfo = {
     id,
     status,
@@ -73,7 +135,14 @@ export function buildInfo(
     isZombie: zombie.isZombie,
     inconsistent: derived.inconsistent,
     notes: derived.notes,
+    history: [...history],
+    needsPerson,
   };
+  if (needsPerson) {
+    info.notes.push(
+      `restarted ${restarts.restartsWithoutMessage} times without a message since: needs a person (a message or a reconnect by hand clears this)`,
+    );
+  }
   if (zombie.evidence) info.zombie = zombie.evidence;
   if (qr) info.qr = qr;
   if (info.isZombie) ctx.emit('zombie', id, zombie.evidence?.reason);
@@ -121,14 +190,14 @@ export async function listSessions(
   const claims = new Map(channels.map((channel) => [channel.id, channel.status] as const));
   const knownNames = names ? new Set(names) : undefined;
   const ids = [...claims.keys(), ...(names ?? []).filter((name) => !claims.has(name))];
-  const activity = await lastActivityOf(ctx, ids, signal);
+  const facts = await factsOf(ctx, ids, signal);
   return mapLimit(
     ids,
     ctx.options.concurrency,
     async (id) => {
       const notes: string[] = [];
       const wpp = await evidenceOrUnavailable(ctx, id, signal, knownNames, notes);
-      const info = buildInfo(ctx, id, claims.get(id) ?? null, wpp, activity.get(id) ?? null);
+      const info = buildInfo(ctx, id, claims.get(id) ?? null, wpp, facts);
       info.notes.push(...notes);
       return info;
     },
@@ -173,8 +242,7 @@ export async function getSession(
       );
     }
   }
-  const activity = await lastActivityOf(ctx, [id], signal);
-  const info = buildInfo(ctx, id, gatewayStatus, wpp, activity.get(id) ?? null);
+  const info = buildInfo(ctx, id, gatewayStatus, wpp, await factsOf(ctx, [id], signal));
   info.notes.push(...notes);
   return info;
 }
@@ -199,10 +267,20 @@ export async function finishReport(
     if (error instanceof AbortError) throw error;
     trail.add('gateway.getChannel', `failed: ${describeError(error)}`);
   }
-  const activity = await lastActivityOf(ctx, [id], signal);
-  const connectedNow = evidence?.status === 'CONNECTED' && evidence.alive !== false;
-  if (trail.repaired && connectedNow) ctx.restartedAt.set(id, new Date(ctx.clock.now()));
-  const info = buildInfo(ctx, id, gatewayStatus, evidence, activity.get(id) ?? null, gatewayOutcome);
+  const facts = await factsOf(ctx, [id], signal);
+  if (trail.repaired) {
+    // Remembered before the report is built, so its zombie clock already counts from this repair, and kept
+    // in the store, so every process (and the next run) sees it.
+    const record = repairRecord(ctx, trail, gatewayStatus, evidence, gatewayOutcome);
+    await ctx.store.appendHistory(id, record, signal).catch((error: unknown) => {
+      if (signal?.aborted) throw new AbortError('The session operation was aborted');
+      ctx.log('warn', 'could not record the repair in the session store', { error: describeError(error) });
+    });
+    const history = new Map(facts.history);
+    history.set(id, [...(facts.history.get(id) ?? []), record]);
+    facts.history = history;
+  }
+  const info = buildInfo(ctx, id, gatewayStatus, evidence, facts, gatewayOutcome);
   if (info.qr) ctx.emit('qr', id, 'a QR code is ready to scan', { qr: info.qr });
   if (info.status === 'connected') ctx.emit('connected', id);
   if (trail.repaired)

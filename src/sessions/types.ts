@@ -5,6 +5,7 @@
 import type { SessionAction } from '../errors.js';
 import type { GatewayChannelStatus } from '../gateway/client.js';
 import type { QrCode } from '../qr.js';
+import type { PendingWork, RepairRecord } from '../store/types.js';
 import type { WppStatus } from '../wppconnect/client.js';
 
 /**
@@ -34,8 +35,16 @@ export interface ZombieEvidence {
   lastActivityAt: Date | null;
   /** The threshold used for this session, in ms. */
   thresholdMs: number;
-  /** When this manager last restarted the session into CONNECTED (silence counts from the later of the two). */
+  /**
+   * When the session was last repaired into CONNECTED, by any process sharing the store (silence counts from
+   * the later of the two).
+   */
   restartedAt?: Date;
+  /**
+   * Healthcheck restarts since the last message (and the last reconnect by hand). Each doubles the threshold
+   * used here (`thresholdMs` already includes it); at `maxRestarts` the session needs a person.
+   */
+  restartsWithoutMessage?: number;
   /** How long the session has been silent at the time of the check, in ms (null without activity). */
   silentForMs: number | null;
   /** Where the evidence came from, e.g. `wppconnect:CONNECTED`, `probe:alive`, `activity`. */
@@ -68,6 +77,13 @@ export interface SessionInfo {
   qr?: QrCode;
   /** Plain-language notes on how the status was decided and what disagrees. */
   notes: string[];
+  /** The session's recent restarts and repairs, oldest first, as kept in the manager's `SessionStore`. */
+  history: RepairRecord[];
+  /**
+   * A zombie the healthcheck already restarted `maxRestarts` times with no message since: it will not restart
+   * it again. A message, or a reconnect by hand, clears this.
+   */
+  needsPerson: boolean;
 }
 
 /** The outcome of `createSession`, `ensureSession` and `reconnect`: the final state plus the audit trail. */
@@ -128,8 +144,20 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** How a session came out of a healthcheck. */
-export type HealthClass = 'healthy' | 'zombie' | 'disconnected' | 'not_propagated' | 'unknown';
+/**
+ * How a session came out of a healthcheck. `not_listed`: WPPConnect has it (or a repair left its re-create
+ * pending) but the gateway does not list it, so it is not healthy whatever WPPConnect says. `needs_person`: a
+ * zombie the healthcheck already restarted `maxRestarts` times with no message since; it is not restarted
+ * again until a message arrives or someone reconnects it by hand.
+ */
+export type HealthClass =
+  | 'healthy'
+  | 'zombie'
+  | 'disconnected'
+  | 'not_propagated'
+  | 'unknown'
+  | 'not_listed'
+  | 'needs_person';
 
 /** One session's line in a {@link HealthReport}. */
 export interface HealthEntry {
@@ -143,6 +171,8 @@ export interface HealthEntry {
   repair: 'skipped' | 'dry_run' | 'repaired' | 'failed';
   /** The reconnect report, when a repair ran. */
   report?: SessionReport;
+  /** Work a repair began and did not finish (a re-create of the gateway channel), when the store holds some. */
+  pending?: PendingWork;
   /** Why the repair or the check failed, when it did. */
   error?: {
     /** Error class name, e.g. `PropagationError`. */

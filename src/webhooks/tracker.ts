@@ -6,6 +6,7 @@
 
 import type { ActivitySource } from '../activity/source.js';
 import { ResponseValidationError } from '../errors.js';
+import type { SessionStore } from '../store/types.js';
 import { parseWebhook } from './parse.js';
 import type { ParseWebhookOptions, WebhookEvent } from './types.js';
 
@@ -29,6 +30,15 @@ export interface ActivityTrackerOptions {
    * time when it has one (a retried or queued delivery arrives late), else the receive time.
    */
   useReceiveTime?: boolean;
+  /**
+   * Also keep every recorded time in this `SessionStore` (a `FileStore` or `RedisStore` shared by every
+   * process), and answer `lastActivity` from it: a webhook that reached one replica counts in every
+   * process's listing. Writes start in `record` and are awaited by {@link ActivityTracker.ingest} and
+   * {@link ActivityTracker.flush}.
+   */
+  store?: SessionStore;
+  /** Called when a write to `store` started by `record` fails (it is not retried). Default: ignored. */
+  onStoreError?: (error: unknown, sessionId: string) => void;
 }
 
 /**
@@ -36,8 +46,8 @@ export interface ActivityTrackerOptions {
  *
  * It keeps the latest activity time per session and never moves it backwards, so late or out-of-order
  * deliveries are harmless. A time in the future (a skewed or malformed body) is capped at the receive
- * time, so one bad body cannot hide a zombie forever. State lives in this process only; for several
- * processes, implement {@link ActivitySource} over your database (see `examples/`).
+ * time, so one bad body cannot hide a zombie forever. State lives in this process only, unless a `store`
+ * is given: then every process sharing that store sees the webhooks any of them recorded.
  *
  * Session ids come from the body unless the route gives one: WPPConnect webhooks are unsigned
  * (wppconnect.md §4), so authenticate the route or pass `sessionId` from a per-session URL.
@@ -58,12 +68,20 @@ export class ActivityTracker implements ActivitySource {
   readonly #clock: { now(): number };
   readonly #useReceiveTime: boolean;
   readonly #listeners = new Set<(event: WebhookEvent) => void>();
+  readonly #store: SessionStore | undefined;
+  readonly #onStoreError: ((error: unknown, sessionId: string) => void) | undefined;
+  /** Store writes started by `record` and not settled yet. */
+  readonly #writes = new Set<Promise<void>>();
+  /** The write of the event `recordEvent` handled last, for `ingest`. */
+  #lastWrite: Promise<void> | undefined;
 
   /** @param options - What counts as activity, the clock, and which time to record. */
   constructor(options: ActivityTrackerOptions = {}) {
     this.#countAsActivity = options.countAsActivity ?? ((event) => event.isMessage);
     this.#clock = options.clock ?? Date;
     this.#useReceiveTime = options.useReceiveTime ?? false;
+    this.#store = options.store;
+    this.#onStoreError = options.onStoreError;
   }
 
   /**
@@ -104,7 +122,48 @@ export class ActivityTracker implements ActivitySource {
     if (!Number.isFinite(time)) return false;
     const previous = this.#latest.get(event.sessionId);
     if (previous === undefined || time > previous) this.#latest.set(event.sessionId, time);
+    if (this.#store) this.#startWrite(event.sessionId, time);
     return true;
+  }
+
+  #startWrite(sessionId: string, time: number): void {
+    const store = this.#store as SessionStore;
+    const write = store.recordActivity(sessionId, new Date(time));
+    const tracked = write.then(
+      () => undefined,
+      (error: unknown) => {
+        try {
+          this.#onStoreError?.(error, sessionId);
+        } catch {
+          // A failing handler must not turn into an unhandled rejection.
+        }
+      },
+    );
+    this.#writes.add(tracked);
+    void tracked.finally(() => this.#writes.delete(tracked));
+    // `ingest` awaits this one and sees its error.
+    this.#lastWrite = write;
+    write.catch(() => undefined);
+  }
+
+  /**
+   * Like {@link ActivityTracker.record}, but waits until the store (when there is one) has the time, and
+   * rejects when it could not be written: for a webhook route that answers only once the activity is safe.
+   * @returns The parsed event, or `null` when the body is not a webhook.
+   * @throws `StoreError` when the store failed.
+   */
+  async ingest(body: unknown, options?: ParseWebhookOptions): Promise<WebhookEvent | null> {
+    this.#lastWrite = undefined;
+    const event = this.record(body, options);
+    const write = this.#lastWrite as Promise<void> | undefined;
+    this.#lastWrite = undefined;
+    if (write) await write;
+    return event;
+  }
+
+  /** Waits until every store write started by `record` has settled (failed ones went to `onStoreError`). */
+  async flush(): Promise<void> {
+    while (this.#writes.size > 0) await Promise.all([...this.#writes]);
   }
 
   /**
@@ -117,7 +176,16 @@ export class ActivityTracker implements ActivitySource {
     signal?: AbortSignal,
   ): Promise<ReadonlyMap<string, Date | null>> {
     signal?.throwIfAborted();
-    return new Map(ids.map((id) => [id, this.get(id)]));
+    if (!this.#store) return new Map(ids.map((id) => [id, this.get(id)]));
+    // The store is what every process shares; this process's own times are newer while their writes run.
+    const shared = await this.#store.lastActivity(ids, signal);
+    return new Map(
+      ids.map((id) => {
+        const mine = this.get(id);
+        const theirs = shared.get(id) ?? null;
+        return [id, mine && (!theirs || mine > theirs) ? mine : theirs] as const;
+      }),
+    );
   }
 
   /**
