@@ -15,4 +15,9 @@ for (const name of [
 }
 const gateway = new sdk.WhatsAppGatewayClient({ baseUrl: 'http://127.0.0.1:9', secret: 'smoke-secret' });
 assert.ok(gateway);
+// The http subpath is its own CommonJS bundle: errors thrown by the core's copy must still map by code.
+const http = require('whatsapp-gateway-sdk/http');
+assert.equal(http.toHttpError(new sdk.NotFoundError('x', { status: 404 })).status, 404);
+assert.equal(http.toHttpError(new sdk.InvalidArgumentError('id', 'bad')).status, 400);
+assert.equal(typeof http.createSessionsHandler, 'function');
 console.log('CJS require ok');
