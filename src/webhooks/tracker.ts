@@ -4,22 +4,12 @@
  * @module
  */
 
+import type { ActivitySource } from '../activity/source.js';
 import { ResponseValidationError } from '../errors.js';
 import { parseWebhook } from './parse.js';
 import type { ParseWebhookOptions, WebhookEvent } from './types.js';
 
-/**
- * Where the `SessionManager` reads the last activity of sessions (design §2). One call answers for every
- * id of a listing, so a database adapter can serve it with a single query.
- */
-export interface ActivitySource {
-  /**
-   * The last activity of each id, `null` for ids with none recorded.
-   * @param ids - Session ids, case-sensitive.
-   * @param signal - Aborts the lookup; the promise then rejects with the signal's reason.
-   */
-  lastActivity(ids: readonly string[], signal?: AbortSignal): Promise<ReadonlyMap<string, Date | null>>;
-}
+export type { ActivitySource } from '../activity/source.js';
 
 /** Options of {@link ActivityTracker}. */
 export interface ActivityTrackerOptions {
