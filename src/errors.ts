@@ -14,6 +14,7 @@
  * │   ├── NotFoundError        404 / "Canal não encontrado"; `existingId` names a case-only near miss
  * │   ├── SessionNotStartedError  "Session not started. Please, use the /start-session route"
  * │   ├── RateLimitError       429 after the retries ran out
+ * │   ├── RedirectError        any 3xx: redirects are never followed
  * │   └── ServerError          5xx, including nginx HTML 502/504 pages
  * ├── ConnectionError          no answer: DNS, refused, reset
  * │   └── TimeoutError         no answer within `timeoutMs`
@@ -46,7 +47,8 @@ export type ErrorCode =
   | 'invalid_response'
   | 'invalid_argument'
   | 'propagation_failed'
-  | 'qr_timeout';
+  | 'qr_timeout'
+  | 'redirected';
 
 /** Where a failed request went and what came back. Every field is safe to log. */
 export interface ErrorContext {
@@ -232,6 +234,36 @@ export class RateLimitError extends ApiError {
   constructor(message: string, options: ErrorOptions & { status: number; retryAfterMs?: number }) {
     super(message, options, 'rate_limited');
     this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/**
+ * The server answered with a redirect (any 3xx). The SDK never follows one: `fetch` would send the
+ * `X-Gateway-Secret` header (and WPPConnect's secret key, which travels in the path) to whatever origin the
+ * `Location` names, and a 301/302/303 would turn a create, start or send into a GET that "succeeds" without
+ * doing anything. The usual cause is a base URL that is not the one the server wants (`http://` where it
+ * redirects to `https://`, a missing port or path prefix): fix the base URL.
+ *
+ * `targetOrigin` names only the origin of the `Location` (scheme, host, port), never its path or query.
+ */
+export class RedirectError extends ApiError {
+  /** Origin the server redirected to (`https://gateway.example:8443`), or undefined when none was readable. */
+  readonly targetOrigin: string | undefined;
+  /** True when the redirect pointed to the origin of the request itself (e.g. a path or trailing-slash fix). */
+  readonly sameOrigin: boolean;
+
+  /** @param message - Summary; @param options - Request context plus where the redirect pointed. */
+  constructor(
+    message: string,
+    options: ErrorOptions & { status: number; targetOrigin?: string; sameOrigin?: boolean },
+  ) {
+    super(message, options, 'redirected');
+    this.targetOrigin = options.targetOrigin;
+    this.sameOrigin = options.sameOrigin ?? false;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), targetOrigin: this.targetOrigin, sameOrigin: this.sameOrigin };
   }
 }
 

@@ -12,9 +12,36 @@ export type Body =
   | { kind: 'text'; text: string }
   | { kind: 'binary'; bytes: Uint8Array; contentType: string }
   | { kind: 'empty' }
-  | { kind: 'too-large'; limit: number };
+  | { kind: 'too-large'; limit: number }
+  | { kind: 'too-deep'; limit: number; text: string };
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
+
+/**
+ * Deepest JSON nesting accepted. `JSON.parse` copes with any depth, but the parsed value is kept (a channel's
+ * `raw`) and handed to the user's code, whose `JSON.stringify`, `structuredClone` or logger recurses: 100 000
+ * levels overflow the stack there. No answer of either API nests beyond a handful of levels.
+ * @internal
+ */
+export const MAX_JSON_DEPTH = 128;
+
+/** Whether `text` nests arrays and objects deeper than `limit` (strings are skipped, escapes honoured). */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
 
 function isPng(bytes: Uint8Array): boolean {
   return PNG_MAGIC.every((b, i) => bytes[i] === b);
@@ -83,6 +110,7 @@ export async function readBody(response: Response, maxBytes: number, signal?: Ab
   const trimmed = text.trimStart();
   const looksJson = trimmed.startsWith('{') || trimmed.startsWith('[');
   if (contentType.includes('json') || (looksJson && !contentType.includes('html'))) {
+    if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return { kind: 'too-deep', limit: MAX_JSON_DEPTH, text };
     try {
       return { kind: 'json', value: JSON.parse(text), text };
     } catch {
@@ -116,6 +144,8 @@ export function bodyExcerpt(
       return `<${body.contentType || 'binary'} body, ${body.bytes.byteLength} bytes>`;
     case 'too-large':
       return `<body larger than ${body.limit} bytes, not read>`;
+    case 'too-deep':
+      return `<JSON nested deeper than ${body.limit} levels, not parsed>`;
     case 'html': {
       const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(body.text)?.[1];
       text = title ?? body.text.replace(/<[^>]*>/g, ' ');

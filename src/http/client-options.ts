@@ -1,3 +1,10 @@
+import { InvalidArgumentError } from '../errors.js';
+import {
+  assertDelayMs,
+  assertPositiveInteger,
+  assertRetryCount,
+  assertTimeoutMs,
+} from '../internal/options.js';
 import type { Logger } from '../logger.js';
 import type { SleepFn } from './delay.js';
 import type { RetryOptions } from './retry.js';
@@ -18,8 +25,50 @@ export interface HttpClientOptions {
   maxBodyBytes?: number;
 }
 
-/** The transport settings of a client's options (the transport applies the defaults). @internal */
+/**
+ * The transport settings of a client's options, checked (the transport applies the defaults).
+ * A NaN, infinite or string timeout would silently disable it, and a retry count of 1e9 would never end: both
+ * are refused here, at construction, naming the option (as openai-node does for `timeout` and `maxRetries`).
+ * @throws {@link InvalidArgumentError} naming the first bad option.
+ * @internal
+ */
 export function httpSettings(options: HttpClientOptions): HttpClientOptions {
   const { timeoutMs, retry, fetch, logger, sleep, maxBodyBytes } = options;
+  if (timeoutMs !== undefined) assertTimeoutMs(timeoutMs, 'options.timeoutMs');
+  if (typeof retry === 'number') assertRetryCount(retry, 'options.retry');
+  else if (retry !== undefined) {
+    if (retry === null || typeof retry !== 'object') {
+      throw new InvalidArgumentError('options.retry', 'must be a retry count or a RetryOptions object');
+    }
+    if (retry.limit !== undefined) assertRetryCount(retry.limit, 'options.retry.limit');
+    for (const key of ['baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs'] as const) {
+      if (retry[key] !== undefined) assertDelayMs(retry[key], `options.retry.${key}`);
+    }
+    if (retry.jitter !== undefined && typeof retry.jitter !== 'boolean') {
+      throw new InvalidArgumentError('options.retry.jitter', 'must be a boolean');
+    }
+  }
+  for (const [name, value] of [
+    ['fetch', fetch],
+    ['sleep', sleep],
+  ] as const) {
+    if (value !== undefined && typeof value !== 'function') {
+      throw new InvalidArgumentError(`options.${name}`, 'must be a function');
+    }
+  }
+  if (logger !== undefined && (logger === null || typeof logger !== 'object')) {
+    throw new InvalidArgumentError('options.logger', 'must be an object with debug/info/warn/error methods');
+  }
+  if (maxBodyBytes !== undefined) assertPositiveInteger(maxBodyBytes, 'options.maxBodyBytes');
   return { timeoutMs, retry, fetch, logger, sleep, maxBodyBytes };
+}
+
+/**
+ * Checks the per-call options that change how a request is sent.
+ * @throws {@link InvalidArgumentError} naming the bad option.
+ * @internal
+ */
+export function assertCallOptions(call: { timeoutMs?: unknown; maxRetries?: unknown } | undefined): void {
+  if (call?.timeoutMs !== undefined) assertTimeoutMs(call.timeoutMs, 'options.timeoutMs');
+  if (call?.maxRetries !== undefined) assertRetryCount(call.maxRetries, 'options.maxRetries');
 }

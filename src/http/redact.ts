@@ -4,22 +4,62 @@
  * The transport knows every secret it sends (the gateway secret header, WPPConnect's secret key in paths,
  * bearer tokens), so redaction happens when an error is *built*: nothing downstream ever sees the raw value
  * (the octokit/request-error approach).
- * @internal
+ *
+ * Servers echo what they received in many encodings (`\/`, `%2f`, `&#x2F;`, `\u0041`, `+` for a space,
+ * base64). Rather than guess every encoded form of each secret, the text is decoded first ({@link decodeEchoed})
+ * and searched for the secret's few plain forms: what comes out is the decoded text, redacted.
+ * @module
  */
+import { decodeEchoed, showControls } from './decode.js';
+
+/** What a secret is replaced with. @internal */
 export const REDACTED = '[REDACTED]';
 
-/** Secrets shorter than this are not searched for: redacting every "a" would destroy messages, not protect. */
+/**
+ * Secrets shorter than this are not searched for: redacting every "a" would destroy messages, not protect.
+ * Secrets a caller configures must be longer still (`MIN_CONFIGURED_SECRET_LENGTH`, refused at construction);
+ * this floor is for tokens a server issues.
+ */
 const MIN_SECRET_LENGTH = 4;
 
-/** The forms a secret takes in text: raw, URL-encoded, JSON-escaped; and the bare token of a credential. */
+/** Fewest base64 characters searched for: shorter runs occur by chance in any base64 text (a QR image). */
+const MIN_BASE64_NEEDLE = 8;
+
+/**
+ * The base64 forms of a secret, standard and URL-safe. A secret inside a larger encoded value
+ * (`Basic base64(user:secret)`) sits at any of three byte alignments; for each, only the characters that the
+ * secret's own bytes decide are kept, so the needle matches whatever surrounds it.
+ */
+function base64Forms(secret: string): string[] {
+  const bytes = new TextEncoder().encode(secret);
+  const out: string[] = [];
+  for (let shift = 0; shift < 3; shift++) {
+    const padded = new Uint8Array(shift + bytes.length);
+    padded.set(bytes, shift);
+    const encoded = Buffer.from(padded).toString('base64');
+    const whole = Math.floor(padded.length / 3) * 4;
+    const core = encoded.slice(shift === 0 ? 0 : 4, whole);
+    if (core.length >= MIN_BASE64_NEEDLE) out.push(core);
+    if (shift === 0) out.push(encoded, encoded.replace(/=+$/, ''));
+  }
+  return out.flatMap((form) => [form, form.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')]);
+}
+
+/**
+ * The forms a secret takes in text after {@link decodeEchoed}: raw, decoded (a secret that itself looks
+ * encoded), with `+` for its spaces (form encoding), its base64; the bare token of a credential; and, for
+ * text that is searched before decoding, its URL- and JSON-encoded forms.
+ */
 function formsOf(secret: string): string[] {
   // An `Authorization: Bearer <token>` value is known whole, but servers echo the bare token.
   const credential = /^(?:bearer|basic|token)\s+(\S{4,})$/i.exec(secret)?.[1];
-  return (credential ? [secret, credential] : [secret]).flatMap((value) => [
-    value,
-    encodeURIComponent(value),
-    JSON.stringify(value).slice(1, -1),
-  ]);
+  const values = credential ? [secret, credential] : [secret];
+  return values.flatMap((value) => {
+    const forms = [value, decodeEchoed(value), encodeURIComponent(value), JSON.stringify(value).slice(1, -1)];
+    if (value.includes(' ')) forms.push(value.replace(/ /g, '+'));
+    if (value.length >= MIN_BASE64_NEEDLE - 2) forms.push(...base64Forms(value));
+    return forms.filter((form) => form.length >= MIN_SECRET_LENGTH);
+  });
 }
 
 /**
@@ -57,6 +97,25 @@ function found(bucket: ReadonlySet<string>, length: number, text: string): strin
     if (bucket.has(window)) hits.add(window);
   }
   return [...hits];
+}
+
+/** Replaces every needle of `indexes` found in `text` with `[REDACTED]`. */
+function redactWith(indexes: readonly NeedleIndex[], text: string): string {
+  // Longest first, so a secret that contains another is removed whole. Needles longer than the text
+  // cannot occur in it, which rules out every token for the short messages of the success path.
+  const lengths = [...new Set(indexes.flatMap((index) => [...index.byLength.keys()]))]
+    .filter((length) => length <= text.length)
+    .sort((a, b) => b - a);
+  let out = text;
+  for (const length of lengths) {
+    if (length > out.length) continue;
+    for (const index of indexes) {
+      const bucket = index.byLength.get(length);
+      if (!bucket) continue;
+      for (const needle of found(bucket, length, out)) out = out.split(needle).join(REDACTED);
+    }
+  }
+  return out;
 }
 
 /** A set of secret values and the ways they may appear in text (raw, URL-encoded). @internal */
@@ -110,27 +169,19 @@ export class Redactor {
     return this.#index;
   }
 
-  /** Replaces every known secret in `text` with `[REDACTED]`. */
+  /**
+   * Replaces every known secret in `text`, in any encoding a server may have applied, with `[REDACTED]`.
+   * Returns the decoded text (so an excerpt reads as plain text), with control characters shown as `\xNN`.
+   */
   text(text: string): string {
     const indexes: NeedleIndex[] = [];
     for (let redactor: Redactor | undefined = this; redactor; redactor = redactor.#base) {
       indexes.push(redactor.#refresh());
     }
-    // Longest first, so a secret that contains another is removed whole. Needles longer than the text
-    // cannot occur in it, which rules out every token for the short messages of the success path.
-    const lengths = [...new Set(indexes.flatMap((index) => [...index.byLength.keys()]))]
-      .filter((length) => length <= text.length)
-      .sort((a, b) => b - a);
-    let out = text;
-    for (const length of lengths) {
-      if (length > out.length) continue;
-      for (const index of indexes) {
-        const bucket = index.byLength.get(length);
-        if (!bucket) continue;
-        for (const needle of found(bucket, length, out)) out = out.split(needle).join(REDACTED);
-      }
-    }
-    return out;
+    // The raw text first: a secret that itself contains `%41` or `&amp;` would no longer match once decoded.
+    const raw = redactWith(indexes, text);
+    const decoded = decodeEchoed(raw);
+    return showControls(decoded === raw ? raw : redactWith(indexes, decoded));
   }
 
   /** Redacts every string inside a JSON-like value (for log fields). Depth-limited, cycle-safe. */

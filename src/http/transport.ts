@@ -22,9 +22,11 @@ import {
 } from '../errors.js';
 import type { LogFields, Logger, LogLevel } from '../logger.js';
 import { type Body, bodyExcerpt, readBody } from './body.js';
+import { assertCallOptions } from './client-options.js';
 import { sleep as defaultSleep, type SleepFn } from './delay.js';
 import { errorFromAnswer } from './error-map.js';
 import { isSensitiveKey, Redactor } from './redact.js';
+import { redirectError } from './redirect.js';
 import {
   backoffDelay,
   parseRetryAfter,
@@ -135,6 +137,8 @@ export class Transport {
     this.#ky = ky.create({
       retry: 0,
       throwHttpErrors: false,
+      // Never follow a redirect: see redirect.ts for why, and for what a 3xx becomes.
+      redirect: 'manual',
       ...(fetchImpl ? { fetch: fetchImpl } : {}),
     });
   }
@@ -175,6 +179,7 @@ export class Transport {
    */
   async send(spec: RequestSpec): Promise<HttpResult> {
     const call = spec.call ?? {};
+    assertCallOptions(call);
     const signal = call.signal;
     const timeoutMs = call.timeoutMs ?? this.#timeoutMs;
     const idempotent = spec.idempotent ?? IDEMPOTENT_METHODS.has(spec.method);
@@ -222,6 +227,12 @@ export class Transport {
         response.headers.get('x-request-id') ?? response.headers.get('x-correlation-id') ?? call.requestId;
       const answered = { ...context, status: response.status, ...(requestId ? { requestId } : {}) };
       this.log('debug', 'request', { ...answered, elapsedMs: Math.round(performance.now() - started) });
+
+      const redirected = redirectError(response, url, answered, redactor);
+      if (redirected) {
+        void response.body?.cancel().catch(() => undefined); // not awaited: see the retry branch below
+        throw redirected;
+      }
 
       if (RETRYABLE_STATUSES.has(response.status) && attempt < limit) {
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
@@ -364,6 +375,8 @@ function describeBody(body: Body): string {
       return 'an empty body';
     case 'too-large':
       return `a body larger than ${body.limit} bytes`;
+    case 'too-deep':
+      return `JSON nested deeper than ${body.limit} levels`;
     case 'binary':
       return `a ${body.contentType || 'binary'} body`;
     default:

@@ -102,10 +102,12 @@ const DEFAULT_CONCURRENCY = 16;
  * so) is seldom probed.
  */
 const DEFAULT_RECENT_MESSAGE_MS = 120_000;
+/** Shortest repeating poll: anything faster hammers WPPConnect (and a 0 never yields). */
+const MIN_REPEATING_POLL_MS = 10;
 
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0)
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
     throw new InvalidArgumentError(`options.${name}`, 'must be a positive number');
   return value;
 }
@@ -123,10 +125,21 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
   if (typeof zombie === 'number') positive(zombie, FOUR_HOURS, 'zombieAfterMs');
   const webhook = options.webhookUrl;
   const intervals = options.pollIntervalsMs ?? [500, 1000, 2000];
-  if (intervals.length === 0 || intervals.some((ms) => !Number.isFinite(ms) || ms < 0)) {
+  if (
+    !Array.isArray(intervals) ||
+    intervals.length === 0 ||
+    intervals.some((ms) => typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+  ) {
     throw new InvalidArgumentError(
       'options.pollIntervalsMs',
       'must be a non-empty list of non-negative numbers',
+    );
+  }
+  // The last wait repeats until the session is ready: a 0 there polls in a tight loop.
+  if ((intervals.at(-1) as number) < MIN_REPEATING_POLL_MS) {
+    throw new InvalidArgumentError(
+      'options.pollIntervalsMs',
+      `its last wait repeats, so it must be at least ${MIN_REPEATING_POLL_MS} ms`,
     );
   }
   return {

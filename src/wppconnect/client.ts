@@ -117,7 +117,7 @@ export class WppConnectClient {
   /** @throws {@link InvalidArgumentError} when `baseUrl` or `secretKey` is missing or malformed. */
   constructor(options: WppConnectClientOptions) {
     const baseUrl = assertBaseUrl(options?.baseUrl, 'options.baseUrl');
-    this.#secretKey = assertSecret(options.secretKey, 'options.secretKey');
+    this.#secretKey = assertSecret(options.secretKey, 'options.secretKey', 'path');
     this.#knownSecrets.add(this.#secretKey);
     this.#tokens = options.tokenStore ?? new MemoryTokenStore();
     this.#transport = new Transport({

@@ -70,7 +70,7 @@ describe('WhatsAppGatewayClient against the fake gateway', () => {
 
   it('tells a bad secret from an nginx Basic-auth 401', async () => {
     const world = createWorld(server);
-    const bad = await client({ secret: 'wrong' })
+    const bad = await client({ secret: 'wrong-secret' })
       .listChannels()
       .catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(AuthenticationError);

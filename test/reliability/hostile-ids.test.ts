@@ -115,10 +115,10 @@ describe('ids that are accepted stay inside their path segment', () => {
         // Fresh clients each time: a cached token would skip generate-token.
         const gateway = new WhatsAppGatewayClient({
           baseUrl: 'http://gateway.ids',
-          secret: 'ids-secret',
+          secret: 'ids-gateway-secret',
           fetch,
         });
-        const wpp = new WppConnectClient({ baseUrl: 'http://wpp.ids', secretKey: 'ids-key', fetch });
+        const wpp = new WppConnectClient({ baseUrl: 'http://wpp.ids', secretKey: 'ids-secret-key', fetch });
         const outcomes = await Promise.allSettled([gateway.getChannel(id), wpp.closeSession(id)]);
         if (!valid) {
           for (const outcome of outcomes) {
@@ -138,7 +138,7 @@ describe('ids that are accepted stay inside their path segment', () => {
         expect(decodeURIComponent(gatewayPath!.split('/')[3]!)).toBe(id);
         expect(tokenPath?.split('/')).toHaveLength(5);
         expect(decodeURIComponent(tokenPath!.split('/')[2]!)).toBe(id);
-        expect(decodeURIComponent(tokenPath!.split('/')[3]!)).toBe('ids-key');
+        expect(decodeURIComponent(tokenPath!.split('/')[3]!)).toBe('ids-secret-key');
         expect(closePath?.split('/')).toHaveLength(4);
         expect(decodeURIComponent(closePath!.split('/')[2]!)).toBe(id);
       }),

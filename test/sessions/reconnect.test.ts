@@ -148,7 +148,7 @@ describe('options', () => {
   it('rejects a manager without a gateway, and bad numbers, with InvalidArgumentError', () => {
     const gateway = new WhatsAppGatewayClient({
       baseUrl: 'http://gateway.test',
-      secret: 's3cret',
+      secret: 's3cret-for-tests',
       sleep: noSleep,
     });
     expect(() => new SessionManager({} as never)).toThrow(/options.gateway/);
