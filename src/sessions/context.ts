@@ -11,6 +11,8 @@ import type { LogFields, Logger } from '../logger.js';
 import type { ActivitySource } from '../webhooks/tracker.js';
 import type { WppConnectClient } from '../wppconnect/client.js';
 import type { Clock, SessionEvent, SessionEventType } from './types.js';
+import type { WatchHub } from './watch-hub.js';
+import type { WebhookFeed } from './watch-types.js';
 
 /** Options of `SessionManager`. */
 export interface SessionManagerOptions {
@@ -67,6 +69,18 @@ export interface SessionManagerOptions {
   logger?: Logger;
   /** Called for each {@link SessionEvent}. Exceptions thrown by the hook are ignored. */
   onEvent?: (event: SessionEvent) => void;
+  /**
+   * Where `watch` and the pairing-code wait hear webhooks at once (a `qrcode` or `phoneCode` webhook reaches
+   * them before the next poll). Default: `activity`, when it is one (an `ActivityTracker` is).
+   */
+  webhooks?: WebhookFeed;
+}
+
+/** What one `createSession` / `ensureSession` / `reconnect` call may override. @internal */
+export interface CallSettings {
+  qrWaitMs?: number | undefined;
+  webhookUrl?: string | undefined;
+  phone?: string | undefined;
 }
 
 /** The system clock. @internal */
@@ -182,6 +196,12 @@ export class SessionContext {
   readonly restartedAt = new Map<string, Date>();
   /** How many WPPConnect lookups may run at once; shared by every listing of this manager. */
   readonly limit: AdaptiveLimit;
+  /** Subscribers of `SessionManager.events` (besides `onEvent`). */
+  readonly listeners = new Set<(event: SessionEvent) => void>();
+  /** The shared status polls of `watch`, and the pairing codes webhooks delivered; set by the manager. */
+  hub: WatchHub | undefined;
+  /** The phone number of a pairing-code login, for one call (see {@link SessionContext.forCall}). */
+  readonly phone: string | undefined;
 
   constructor(
     readonly gateway: WhatsAppGatewayClient,
@@ -207,11 +227,31 @@ export class SessionContext {
         ...(detail ? { detail } : {}),
       },
     );
-    try {
-      this.onEvent?.(event);
-    } catch {
-      // A failing hook must not break session management.
+    for (const listener of [this.onEvent, ...this.listeners]) {
+      try {
+        listener?.(event);
+      } catch {
+        // A failing hook must not break session management.
+      }
     }
+  }
+
+  /**
+   * The same context with one call's overrides: the state (restart times, listeners, polls) stays shared,
+   * only the options differ. The prototype chain does the sharing, so no field is copied by hand.
+   */
+  forCall(call: CallSettings): SessionContext {
+    if (call.qrWaitMs === undefined && call.webhookUrl === undefined && call.phone === undefined) return this;
+    const options: ResolvedOptions = { ...this.options };
+    if (call.qrWaitMs !== undefined) options.qrWaitMs = call.qrWaitMs;
+    if (call.webhookUrl !== undefined) {
+      const url = call.webhookUrl;
+      options.webhookUrl = () => url;
+    }
+    return Object.create(this, {
+      options: { value: options },
+      phone: { value: call.phone },
+    }) as SessionContext;
   }
 
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: LogFields): void {

@@ -225,10 +225,38 @@ export async function finishReport(
   if (info.status === 'connected') ctx.emit('connected', id);
   if (trail.repaired)
     ctx.emit('repaired', id, trail.actions.map((a) => `${a.step}: ${a.outcome}`).join(' → '));
-  return {
+  const report: SessionReport = {
     ...info,
     repaired: trail.repaired,
     verifiedOnWppconnect: evidence !== null,
     actions: trail.actions,
   };
+  if (info.status === 'pairing_code' && ctx.phone) await attachPairingCode(ctx, report, signal);
+  return report;
+}
+
+/**
+ * Puts the pairing code in the report: from the start's answer, else from a `phoneCode` webhook, waited for
+ * (bounded by `qrWaitMs`) only when a webhook feed can deliver one.
+ */
+async function attachPairingCode(
+  ctx: SessionContext,
+  report: SessionReport,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const hub = ctx.hub;
+  let code = hub?.pairingCode(report.id)?.code ?? null;
+  if (code === null && hub?.hasFeed)
+    code = await hub.nextPairingCode(report.id, ctx.options.qrWaitMs, signal);
+  if (signal?.aborted) throw new AbortError('The session operation was aborted');
+  if (code !== null) {
+    report.pairingCode = code;
+    ctx.emit('pairing_code', report.id, 'a pairing code is ready to type on the phone', {
+      pairingCode: code,
+    });
+    return;
+  }
+  report.notes.push(
+    'WPPConnect shows the pairing code only in the phoneCode webhook here: watch() yields it when the webhook reaches the manager',
+  );
 }

@@ -11,6 +11,7 @@ import {
   QrTimeoutError,
   RateLimitError,
   ServerError,
+  TimeoutError,
   type WhatsAppSdkError,
 } from '../errors.js';
 import type { AdaptiveLimit, CallOutcome } from '../internal/adaptive-limit.js';
@@ -135,13 +136,45 @@ export function noteEvidence(trail: Trail, evidence: WppEvidence): void {
   );
 }
 
-/** Starts the session on WPPConnect, always sending the webhook URL. @internal */
+/**
+ * Starts the session on WPPConnect, always sending the webhook URL. For a pairing-code login (the call's
+ * `phone`) the start asks WPPConnect to hold its answer until the code (`waitQrCode`), the only answer that
+ * carries it (wppconnect.md §2.1); the server never answers when no code comes, so the wait is bounded and a
+ * timeout only means "read it from the webhook instead".
+ * @internal
+ */
 export async function start(ctx: SessionContext, id: string, trail: Trail, signal: AbortSignal | undefined) {
   const webhook = ctx.options.webhookUrl(id);
-  const answer = await requireWpp(ctx).startSession(id, {
-    ...(webhook ? { webhook } : {}),
-    ...(signal ? { signal } : {}),
-  });
+  const phone = ctx.phone;
+  if (phone) ctx.hub?.forgetPairingCode(id);
+  let answer: Awaited<ReturnType<WppConnectClient['startSession']>>;
+  try {
+    answer = await requireWpp(ctx).startSession(id, {
+      ...(webhook ? { webhook } : {}),
+      ...(signal ? { signal } : {}),
+      ...(phone
+        ? {
+            phone,
+            waitQrCode: true,
+            timeoutMs: Math.min(ctx.options.qrWaitMs, ctx.options.stuckAfterMs),
+            maxRetries: 0,
+          }
+        : {}),
+    });
+  } catch (error) {
+    if (!phone || !(error instanceof TimeoutError) || signal?.aborted) throw error;
+    trail.add(
+      'wppconnect.startSession',
+      'no answer in time',
+      'the start holds its answer until a pairing code; the code will come by the phoneCode webhook',
+    );
+    return;
+  }
+  if (answer.pairingCode) {
+    trail.add('wppconnect.startSession', 'answered with a pairing code');
+    ctx.hub?.notePairingCode(id, answer.pairingCode, phone, 'poll');
+    return;
+  }
   trail.add(
     'wppconnect.startSession',
     `answered ${answer.status}`,

@@ -15,4 +15,12 @@ for (const name of [
 }
 const gateway = new sdk.WhatsAppGatewayClient({ baseUrl: 'http://127.0.0.1:9', secret: 'smoke-secret' });
 assert.ok(gateway);
+// The sql subpath shares the core's classes (one copy of the error hierarchy), and loads no driver.
+const sql = require('whatsapp-gateway-sdk/sql');
+assert.equal(typeof sql.SqlActivitySource, 'function', 'CJS sql export SqlActivitySource');
+assert.ok(
+  sql.SqlConnectionError.prototype instanceof sdk.ConnectionError,
+  'CJS SqlConnectionError is a ConnectionError',
+);
+assert.throws(() => new sql.SqlActivitySource({ dialect: 'mysql' }), sdk.InvalidArgumentError);
 console.log('CJS require ok');

@@ -1,6 +1,7 @@
 // Loads the built package the way an ESM consumer does (through the package's own name and `exports`).
 import assert from 'node:assert/strict';
 import * as sdk from 'whatsapp-gateway-sdk';
+import * as sql from 'whatsapp-gateway-sdk/sql';
 import * as testing from 'whatsapp-gateway-sdk/testing';
 
 const exported = new Map(Object.entries(sdk));
@@ -17,4 +18,9 @@ for (const name of [
 assert.equal(typeof testing.FakeWppConnect, 'function', 'ESM testing export FakeWppConnect');
 const error = new sdk.NotFoundError('x', { status: 404 });
 assert.ok(error instanceof sdk.WhatsAppSdkError);
+assert.ok(
+  sql.SqlConnectionError.prototype instanceof sdk.ConnectionError,
+  'ESM SqlConnectionError is a ConnectionError',
+);
+assert.throws(() => new sql.SqlActivitySource({ dialect: 'mysql' }), sdk.InvalidArgumentError);
 console.log('ESM import ok');
