@@ -40,11 +40,17 @@ export function parseActivityDbUrl(
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`${origin} is not a URL (expected mysql://user@host:3306/db or postgres://…)`, command);
+    throw new UsageError(
+      `${origin} is not a URL (expected mysql://user@host:3306/db or postgres://…)`,
+      command,
+    );
   }
   const dialect = SCHEMES[url.protocol];
   if (!dialect) {
-    throw new UsageError(`${origin} must be a mysql://, mariadb://, postgres:// or postgresql:// URL`, command);
+    throw new UsageError(
+      `${origin} must be a mysql://, mariadb://, postgres:// or postgresql:// URL`,
+      command,
+    );
   }
   if (origin === '--activity-db' && url.password !== '') {
     throw new UsageError(
@@ -102,7 +108,9 @@ async function openPool(
     return { client: pool, end: () => pool.end() };
   }
   const pg = (driver['default'] ?? driver) as {
-    Pool: new (options: object) => Pool['client'] & { end(): Promise<void>; on(event: string, fn: () => void): void };
+    Pool: new (
+      options: object,
+    ) => Pool['client'] & { end(): Promise<void>; on(event: string, fn: () => void): void };
   };
   const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: connectTimeout });
   // An idle client whose server went away emits 'error' on the pool; the lookup reports it, not a crash.
