@@ -5,6 +5,7 @@ import { defineConfig } from 'tsup';
 const library = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
+  'store/index': 'src/store/index.ts',
   'sql/index': 'src/activity/index.ts',
 };
 
@@ -27,7 +28,7 @@ export default defineConfig([
     clean: false,
     target: 'node20',
     noExternal: ['ky'],
-    // Shared chunks in CJS too: without them each entry carries its own copy of the error classes, and
+    // Shared chunks in CJS too: without them each entry (core, store, sql) carries its own copy of the error classes, and
     // `require('whatsapp-gateway-sdk/sql')`'s SqlConnectionError would not be an instance of the core's
     // ConnectionError.
     splitting: true,

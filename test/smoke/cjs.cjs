@@ -15,6 +15,12 @@ for (const name of [
 }
 const gateway = new sdk.WhatsAppGatewayClient({ baseUrl: 'http://127.0.0.1:9', secret: 'smoke-secret' });
 assert.ok(gateway);
+// The store subpath shares the core's classes (one copy of errors.ts in a shared chunk), so its errors pass
+// `instanceof` against the core's and its MemoryStore is the core's.
+const store = require('whatsapp-gateway-sdk/store');
+assert.equal(store.MemoryStore, sdk.MemoryStore);
+assert.throws(() => new store.RedisStore({ client: {} }), sdk.InvalidArgumentError);
+assert.equal(typeof store.FileStore, 'function');
 // The sql subpath shares the core's classes (one copy of the error hierarchy), and loads no driver.
 const sql = require('whatsapp-gateway-sdk/sql');
 assert.equal(typeof sql.SqlActivitySource, 'function', 'CJS sql export SqlActivitySource');

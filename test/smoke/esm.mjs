@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import * as sdk from 'whatsapp-gateway-sdk';
 import * as sql from 'whatsapp-gateway-sdk/sql';
+import * as store from 'whatsapp-gateway-sdk/store';
 import * as testing from 'whatsapp-gateway-sdk/testing';
 
 const exported = new Map(Object.entries(sdk));
@@ -18,6 +19,8 @@ for (const name of [
 assert.equal(typeof testing.FakeWppConnect, 'function', 'ESM testing export FakeWppConnect');
 const error = new sdk.NotFoundError('x', { status: 404 });
 assert.ok(error instanceof sdk.WhatsAppSdkError);
+assert.equal(store.MemoryStore, sdk.MemoryStore, 'one MemoryStore for core and store');
+assert.throws(() => new store.RedisStore({ client: {} }), sdk.InvalidArgumentError);
 assert.ok(
   sql.SqlConnectionError.prototype instanceof sdk.ConnectionError,
   'ESM SqlConnectionError is a ConnectionError',
