@@ -119,6 +119,7 @@ function logRenderings(world: World): Array<[string, string]> {
 }
 
 let checks = 0;
+const PROPERTY_TIMEOUT_MS = 180_000;
 
 describe('every error path of the fault matrix, with random secrets and servers that echo them', () => {
   const cells = errorPathCells();
@@ -142,7 +143,9 @@ describe('every error path of the fault matrix, with random secrets and servers 
       { numRuns: cells.length },
     );
     expect(index).toBe(cells.length);
-  });
+    // One test walks every cell (hundreds of full client calls with random secrets): minutes on a loaded 2-core
+    // machine, so it gets its own time budget. Speed is measured in bench/, not here.
+  }, PROPERTY_TIMEOUT_MS);
 });
 
 describe('success paths without echo: returned values carry no secret either', () => {
@@ -319,7 +322,7 @@ describe('the secret-heavy flows, with random secrets', () => {
       { numRuns: SECRET_FLOW_RUNS },
     );
     expect(index).toBe(SECRET_FLOW_RUNS);
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });
 
 describe('run counts', () => {
