@@ -221,7 +221,10 @@ describe('create and reconnect', () => {
 
   it('off a terminal, each rotated QR is printed after the last, with no cursor movement', async () => {
     sim = await startSim({ wppconnect: { qrRotateMs: 300 } });
-    const r = await runInProcess(['create', 'vendas', '--wait-seconds', '1', '--poll-seconds', '0.1'], sim.env);
+    const r = await runInProcess(
+      ['create', 'vendas', '--wait-seconds', '1', '--poll-seconds', '0.1'],
+      sim.env,
+    );
     expect(r.stdout).toContain('The QR code rotated');
     expect(r.stdout).not.toMatch(/\x1b\[\d+F/);
   });
