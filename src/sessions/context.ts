@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { AbortError, InvalidArgumentError, type SessionAction, WhatsAppSdkError } from '../errors.js';
 import type { WhatsAppGatewayClient } from '../gateway/client.js';
 import { sleep } from '../http/delay.js';
+import { AdaptiveLimit } from '../internal/adaptive-limit.js';
 import type { LogFields, Logger } from '../logger.js';
 import { MemoryStore } from '../store/memory.js';
 import type { RepairRecord, SessionStore } from '../store/types.js';
@@ -45,10 +46,27 @@ export interface SessionManagerOptions {
   stuckAfterMs?: number;
   /** How many QR attempts the gateway-only mode makes per round (field notes §6). Default 5. */
   gatewayQrAttempts?: number;
-  /** Most WPPConnect lookups in flight when listing. Default 8. */
+  /**
+   * Most sessions looked up on WPPConnect at once when listing (each lookup is one or two calls). Default 16.
+   * With `adaptiveConcurrency` on, this is the ceiling the limit moves under.
+   */
   concurrency?: number;
+  /**
+   * Let the listing limit follow WPPConnect's answers: halve it on 5xx, 429, timeouts and dropped
+   * connections, and raise it back by one per window of answers while latency holds (within twice the
+   * fastest answer), never above `concurrency`. Default true. The limit is shared by every listing of this
+   * manager, so a server that struggled in one round is not hit at full width in the next.
+   */
+  adaptiveConcurrency?: boolean;
   /** Probe CONNECTED sessions with check-connection-session. Default true. */
   probeConnected?: boolean;
+  /**
+   * A CONNECTED session whose last message (from `activity`) arrived within this many ms is taken as alive
+   * without the liveness probe: a dead page delivers no messages, so a recent one proves it was alive then.
+   * Default 120 000 (2 min); 0 probes every CONNECTED session. The session's notes and zombie evidence say
+   * when a message stood in for the probe.
+   */
+  recentMessageMs?: number;
   /** Time source; inject one in tests. Default: the system clock. */
   clock?: Clock;
   /** Receives what the manager does (info) and what looks wrong (warn). */
@@ -102,13 +120,29 @@ export interface ResolvedOptions {
   stuckAfterMs: number;
   gatewayQrAttempts: number;
   concurrency: number;
+  adaptiveConcurrency: boolean;
   probeConnected: boolean;
   leaseTtlMs: number;
   leaseWaitMs: number;
   maxRestarts: number;
+  recentMessageMs: number;
 }
 
 const FOUR_HOURS = 4 * 3_600_000;
+/**
+ * Sessions looked up at once when listing. The real WPPConnect server checks a bcrypt token (cost 10, tens
+ * of ms of CPU) in its four-thread libuv pool on every call, so a handful of calls in flight already fills
+ * it; 16 keeps a remote server (tens of ms away) busy while the service's own sends, queued behind them,
+ * wait a fraction of a second at most. The adaptive limit halves it when the server starts failing.
+ */
+const DEFAULT_CONCURRENCY = 16;
+/**
+ * How recent a message must be to stand in for the liveness probe. Shorter than any sensible healthcheck
+ * interval (minutes), so a page that died stays reported alive at most this long after its last message,
+ * and the next listing after that probes it; long enough that a busy session (a message every minute or
+ * so) is seldom probed.
+ */
+const DEFAULT_RECENT_MESSAGE_MS = 120_000;
 /** Shortest repeating poll: anything faster hammers WPPConnect (and a 0 never yields). */
 const MIN_REPEATING_POLL_MS = 10;
 
@@ -116,6 +150,13 @@ function positive(value: number | undefined, fallback: number, name: string): nu
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
     throw new InvalidArgumentError(`options.${name}`, 'must be a positive number');
+  return value;
+}
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0)
+    throw new InvalidArgumentError(`options.${name}`, 'must be a non-negative number');
   return value;
 }
 
@@ -150,7 +191,8 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
     pollIntervalsMs: intervals,
     stuckAfterMs: positive(options.stuckAfterMs, 60_000, 'stuckAfterMs'),
     gatewayQrAttempts: Math.floor(positive(options.gatewayQrAttempts, 5, 'gatewayQrAttempts')),
-    concurrency: Math.floor(positive(options.concurrency, 8, 'concurrency')),
+    concurrency: Math.floor(positive(options.concurrency, DEFAULT_CONCURRENCY, 'concurrency')),
+    adaptiveConcurrency: options.adaptiveConcurrency ?? true,
     probeConnected: options.probeConnected ?? true,
     leaseTtlMs: Math.ceil(positive(options.leaseTtlMs, 30_000, 'leaseTtlMs')),
     leaseWaitMs: positive(
@@ -159,6 +201,7 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
       'leaseWaitMs',
     ),
     maxRestarts: maxRestartsOf(options.maxRestarts),
+    recentMessageMs: nonNegative(options.recentMessageMs, DEFAULT_RECENT_MESSAGE_MS, 'recentMessageMs'),
   };
 }
 
@@ -212,6 +255,8 @@ export class SessionContext {
   readonly store: SessionStore;
   /** This manager's lease owner token. */
   readonly owner: string;
+  /** How many WPPConnect lookups may run at once; shared by every listing of this manager. */
+  readonly limit: AdaptiveLimit;
   /** Subscribers of `SessionManager.events` (besides `onEvent`). */
   readonly listeners = new Set<(event: SessionEvent) => void>();
   /** The shared status polls of `watch`, and the pairing codes webhooks delivered; set by the manager. */
@@ -237,6 +282,7 @@ export class SessionContext {
     }
     this.store = options.store ?? new MemoryStore();
     this.owner = newOwnerToken();
+    this.limit = new AdaptiveLimit(this.options.concurrency, this.options.adaptiveConcurrency);
   }
 
   emit(type: SessionEventType, sessionId: string, detail?: string, extra: Partial<SessionEvent> = {}): void {

@@ -4,14 +4,14 @@
  */
 import { AbortError, NotFoundError, type WhatsAppSdkError } from '../errors.js';
 import { findCaseOnlyMatch } from '../ids.js';
-import { mapLimit } from '../internal/pool.js';
+import { mapThrough } from '../internal/adaptive-limit.js';
 import type { RepairRecord } from '../store/types.js';
 import { describeError, type SessionContext, type Trail } from './context.js';
 import type { GatewayOutcome } from './gateway-steps.js';
 import { highestRung, restartState } from './restarts.js';
 import { deriveStatus, type WppEvidence } from './status.js';
 import type { SessionInfo, SessionReport, SessionStatus } from './types.js';
-import { observe } from './wpp-steps.js';
+import { type ObserveHints, observe } from './wpp-steps.js';
 import { evaluateZombie } from './zombie.js';
 
 /** What the store and the activity source know of some sessions. @internal */
@@ -105,7 +105,8 @@ export function buildInfo(
   const sources = ['gateway'];
   if (wpp && wpp !== 'unavailable') {
     sources.push(`wppconnect:${wpp.status}`);
-    if (wpp.alive !== null) sources.push(wpp.alive ? 'probe:alive' : 'probe:dead');
+    if (wpp.aliveByMessageAgeMs !== undefined) sources.push('message:alive');
+    else if (wpp.alive !== null) sources.push(wpp.alive ? 'probe:alive' : 'probe:dead');
   }
   if (ctx.activity) sources.push('activity');
   const restarts = restartState(
@@ -143,6 +144,11 @@ export function buildInfo(
       `restarted ${restarts.restartsWithoutMessage} times without a message since: needs a person (a message or a reconnect by hand clears this)`,
     );
   }
+  if (wpp && wpp !== 'unavailable' && wpp.aliveByMessageAgeMs !== undefined) {
+    info.notes.push(
+      `liveness probe skipped: a message arrived ${Math.round(wpp.aliveByMessageAgeMs / 1000)} s ago (within ${Math.round(ctx.options.recentMessageMs / 1000)} s), and a dead page delivers none`,
+    );
+  }
   if (zombie.evidence) info.zombie = zombie.evidence;
   if (qr) info.qr = qr;
   if (info.isZombie) ctx.emit('zombie', id, zombie.evidence?.reason);
@@ -154,12 +160,12 @@ async function evidenceOrUnavailable(
   ctx: SessionContext,
   id: string,
   signal: AbortSignal | undefined,
-  knownNames: ReadonlySet<string> | undefined,
+  hints: ObserveHints,
   notes: string[],
 ): Promise<WppEvidence | 'unavailable' | null> {
   if (!ctx.wpp) return null;
   try {
-    return await observe(ctx, id, signal, knownNames);
+    return await observe(ctx, id, signal, hints);
   } catch (error) {
     if (error instanceof AbortError || signal?.aborted) throw error;
     notes.push(`WPPConnect lookup failed: ${describeError(error)}`);
@@ -169,7 +175,8 @@ async function evidenceOrUnavailable(
 
 /**
  * All sessions: the gateway's list plus the sessions only WPPConnect knows (field notes §7.2), with one
- * activity lookup for all of them and WPPConnect lookups at bounded concurrency.
+ * activity lookup and one show-all-sessions for all of them, and WPPConnect lookups through the manager's
+ * adaptive limit. The activity comes first because a recent message spares the session its liveness probe.
  * @internal
  */
 export async function listSessions(
@@ -191,12 +198,19 @@ export async function listSessions(
   const knownNames = names ? new Set(names) : undefined;
   const ids = [...claims.keys(), ...(names ?? []).filter((name) => !claims.has(name))];
   const facts = await factsOf(ctx, ids, signal);
-  return mapLimit(
+  return mapThrough(
     ids,
-    ctx.options.concurrency,
+    ctx.limit,
     async (id) => {
       const notes: string[] = [];
-      const wpp = await evidenceOrUnavailable(ctx, id, signal, knownNames, notes);
+      const lastMessageAt = facts.activity.get(id) ?? null;
+      const wpp = await evidenceOrUnavailable(
+        ctx,
+        id,
+        signal,
+        { knownNames, lastMessageAt, limit: ctx.limit },
+        notes,
+      );
       const info = buildInfo(ctx, id, claims.get(id) ?? null, wpp, facts);
       info.notes.push(...notes);
       return info;
@@ -216,14 +230,19 @@ export async function getSession(
   signal: AbortSignal | undefined,
 ): Promise<SessionInfo> {
   const call = signal ? { signal } : {};
-  let gatewayStatus: string | null = null;
-  try {
-    gatewayStatus = (await ctx.gateway.getChannel(id, call)).status;
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-  }
+  const [gatewayStatus, facts] = await Promise.all([
+    ctx.gateway.getChannel(id, call).then(
+      (channel) => channel.status as string | null,
+      (error: unknown) => {
+        if (error instanceof NotFoundError) return null;
+        throw error;
+      },
+    ),
+    factsOf(ctx, [id], signal),
+  ]);
+  const lastMessageAt = facts.activity.get(id) ?? null;
   const notes: string[] = [];
-  const wpp = await evidenceOrUnavailable(ctx, id, signal, undefined, notes);
+  const wpp = await evidenceOrUnavailable(ctx, id, signal, { lastMessageAt }, notes);
   const absentOnWpp =
     wpp === null || wpp === 'unavailable' || (wpp.status === 'CLOSED' && wpp.known === false);
   if (gatewayStatus === null && absentOnWpp) {
@@ -242,7 +261,7 @@ export async function getSession(
       );
     }
   }
-  const info = buildInfo(ctx, id, gatewayStatus, wpp, await factsOf(ctx, [id], signal));
+  const info = buildInfo(ctx, id, gatewayStatus, wpp, facts);
   info.notes.push(...notes);
   return info;
 }
