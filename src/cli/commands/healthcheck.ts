@@ -85,7 +85,7 @@ export function printHealth(out: Output, report: HealthReport, now: number): voi
       : '';
   out.line(
     `${report.ok ? 'OK' : 'NOT OK'}: ${c.total} session${c.total === 1 ? '' : 's'}, ${c.healthy} healthy, ${c.zombie} zombie, ` +
-      `${c.disconnected} disconnected, ${c.not_propagated} not propagated, ${c.unknown} unknown${repairs}.`,
+      `${c.starting} starting, ${c.disconnected} disconnected, ${c.not_propagated} not propagated, ${c.unknown} unknown${repairs}.`,
   );
 }
 
@@ -142,14 +142,16 @@ export const healthcheckCommand: Command = {
   summary: 'for cron: classify every session, exit 1 when one is unhealthy (--repair)',
   help: `Usage: whatsapp-gateway healthcheck [--repair] [--dry-run] [--silent-hours N] [options]
 
-Classifies every session as healthy, zombie (connected but silent for longer than N hours), disconnected,
-not propagated (the gateway has it, WPPConnect does not) or unknown (the evidence could not be read). Prints
+Classifies every session as healthy, zombie (connected but silent for longer than N hours), starting
+(WPPConnect is launching its browser), disconnected, not propagated (the gateway has it, WPPConnect does not)
+or unknown (the evidence could not be read, or the activity source failed: that exits 1 too). Prints
 one line per session and a summary; no spinner, no colours. Meant for cron, e.g. every 15 minutes:
   */15 * * * * whatsapp-gateway healthcheck --repair --activity-url https://hub.example/wpp-activity
 
 Options:
   --repair                reconnect every unhealthy session (zombies with --force); unknown ones are left
-                          alone, since repairing blind could restart a healthy session
+                          alone, since repairing blind could restart a healthy session; a starting one
+                          is waited for, and restarted (once) only if it stays starting too long
   --dry-run               say what --repair would do, without doing it
   --silent-hours <n>      the zombie threshold, as Pixel Hub's script calls it (same as --zombie-hours)
   --json                  print the HealthReport as JSON
