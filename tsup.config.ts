@@ -5,6 +5,9 @@ import { defineConfig } from 'tsup';
 const library = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
+  'http/index': 'src/handler/index.ts',
+  'store/index': 'src/store/index.ts',
+  'sql/index': 'src/activity/index.ts',
 };
 
 export default defineConfig([
@@ -26,6 +29,10 @@ export default defineConfig([
     clean: false,
     target: 'node20',
     noExternal: ['ky'],
+    // Shared chunks in CJS too: without them each entry (core, store, sql) carries its own copy of the error classes, and
+    // `require('whatsapp-gateway-sdk/sql')`'s SqlConnectionError would not be an instance of the core's
+    // ConnectionError.
+    splitting: true,
     treeshake: true,
   },
   // The `whatsapp-gateway` command: ESM only, its own bundle, outside the library's import graph.

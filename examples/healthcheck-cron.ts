@@ -143,10 +143,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const mysqlUrl = process.env['MYSQL_URL'];
     if (mysqlUrl) {
       const { createPool } = await import('mysql2/promise');
-      const { MysqlActivitySource } = await import('./mysql-activity-source.js');
+      const { mysqlActivity } = await import('./mysql-activity-source.js');
       const pool = createPool(mysqlUrl);
       try {
-        code = await main({ ...connection, ...flags, activity: new MysqlActivitySource(pool) });
+        code = await main({ ...connection, ...flags, activity: mysqlActivity(pool) });
       } finally {
         await pool.end();
       }

@@ -22,6 +22,7 @@ export type { CallOptions } from './http/transport.js';
 export { assertSessionId, MAX_SESSION_ID_LENGTH } from './ids.js';
 export type { LogFields, Logger, LogLevel } from './logger.js';
 export type { QrCode } from './qr.js';
+export type { SessionStartOptions } from './sessions/call-options.js';
 export type { SessionManagerOptions } from './sessions/context.js';
 export type { HealthcheckOptions } from './sessions/healthcheck.js';
 export { type SessionCallOptions, SessionManager } from './sessions/manager.js';
@@ -38,6 +39,24 @@ export type {
   SessionStatus,
   ZombieEvidence,
 } from './sessions/types.js';
+export type {
+  ConnectedUpdate,
+  DisconnectedUpdate,
+  ErrorUpdate,
+  EventsOptions,
+  PairingCodeUpdate,
+  QrUpdate,
+  SessionUpdate,
+  SessionUpdateBase,
+  SessionUpdateType,
+  StatusUpdate,
+  StuckUpdate,
+  WaitForConnectionOptions,
+  WatchOptions,
+  WebhookFeed,
+} from './sessions/watch-types.js';
+export { MemoryStore, type MemoryStoreOptions } from './store/memory.js';
+export type { LeaseInfo, PendingWork, RepairRecord, SessionStore, StoreLimits } from './store/types.js';
 export * from './webhooks/index.js';
 export type {
   StartSessionOptions,

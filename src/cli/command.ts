@@ -1,7 +1,10 @@
 /**
- * The shape of a command, and the help text blocks several commands share.
+ * The shape of a command: one definition gives its parser, its `--help` and its run, so a flag is declared
+ * once (in `args.ts` or in the command's own option group) and shows up everywhere it applies.
  * @module
  */
+import { type OptionGroup, type ParsedCommand, type PositionalSpec, parseCommand } from './args.js';
+import { renderHelp } from './help.js';
 import type { CliIo } from './io.js';
 import type { Output } from './output.js';
 
@@ -15,43 +18,62 @@ export interface CommandContext {
   now(): number;
 }
 
+/** What a command is made of; {@link defineCommand} turns it into a {@link Command}. */
+export interface CommandSpec {
+  /** The word typed after `whatsapp-gateway`. */
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** After the command name in the usage line, e.g. `<id> [options]`. */
+  usage: string;
+  /** What the command does: one logical line per line, wrapped to the terminal by the help. */
+  description: string;
+  /** The options, in help order: its own group first, then shared ones such as `connectionGroup`. */
+  options: readonly OptionGroup[];
+  /** The positional arguments (default: none). */
+  positionals?: PositionalSpec;
+  /** Help text after the options. */
+  more?: string;
+  /** The exit-code paragraph (default {@link EXIT_HELP}). */
+  exitCodes?: string;
+  /** Help lines after the exit codes (what the codes mean for this command). */
+  footer?: string;
+  /**
+   * Runs the command on its parsed arguments.
+   * @returns The exit code (see `exit.ts`).
+   */
+  run(parsed: ParsedCommand, ctx: CommandContext): Promise<number>;
+}
+
 /** One `whatsapp-gateway <name>` command. */
 export interface Command {
   /** The word typed after `whatsapp-gateway`. */
   name: string;
   /** One line for the command list. */
   summary: string;
-  /** The full `--help` text. */
-  help: string;
+  /** Its definition. */
+  spec: CommandSpec;
+  /** The full `--help` text, wrapped to `width` columns (default 80). */
+  help(width?: number): string;
   /**
-   * Runs the command.
+   * Parses `args` and runs the command.
    * @param args - The arguments after the command name.
    * @returns The exit code (see `exit.ts`).
    */
   run(args: readonly string[], ctx: CommandContext): Promise<number>;
 }
 
-/** Help for the connection options. */
-export const CONNECTION_HELP = `Connection (flags win over the environment):
-  --gateway-url <url>              the gateway, e.g. https://wpp.example.com:8443     [WPP_GATEWAY_BASE_URL]
-  --gateway-secret-file <path>     a file holding the gateway's X-Gateway-Secret      [WPP_GATEWAY_SECRET]
-  --wppconnect-url <url>           WPPConnect itself; without it nothing is verified  [WPPCONNECT_BASE_URL]
-                                   there and the gateway's word is taken
-  --wppconnect-secret-file <path>  a file holding WPPConnect's SECRET_KEY             [WPPCONNECT_SECRET_KEY]
-  --timeout-seconds <n>            per-request timeout (default 15)
-  Secrets are never accepted as flag values (they would land in shell history and in \`ps\`), and never
-  printed, not even in part.`;
-
-/** Help for the activity options. */
-export const ACTIVITY_HELP = `Activity (the zombie rule: connected, but no message for too long):
-  --activity-file <path>  JSON object: session id → ISO time of its last message, or null
-  --activity-url <url>    GET answering the same JSON, one request per run          [WPP_ACTIVITY_URL]
-  --zombie-hours <n>      silence after which a connected session is a zombie (default 4)`;
-
-/** Help for `--webhook-url`. */
-export const WEBHOOK_HELP = `  --webhook-url <url>     webhook sent on every WPPConnect start-session; {id} is replaced by the
-                          session id. A start without one drops the webhook WPPConnect had  [WPP_WEBHOOK_URL]`;
-
-/** The exit code line of every help. */
+/** The exit code paragraph of every help. */
 export const EXIT_HELP =
-  'Exit codes: 0 ok, 1 problems found, 2 usage or configuration error, 3 unreachable (connection error,\ntimeout, or a proxy refusing the request).';
+  'Exit codes: 0 ok, 1 problems found, 2 usage or configuration error (including a rejected secret), 3 unreachable (connection error, timeout, or a proxy refusing the request).';
+
+/** Builds a command from its definition: the parser and the help both come from `spec.options`. */
+export function defineCommand(spec: CommandSpec): Command {
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    spec,
+    help: (width) => renderHelp({ ...spec, exitCodes: spec.exitCodes ?? EXIT_HELP }, width),
+    run: async (args, ctx) => spec.run(parseCommand(spec.name, args, spec.options, spec.positionals), ctx),
+  };
+}

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { InvalidArgumentError } from '../errors.js';
+import { AuthenticationError, InvalidArgumentError } from '../errors.js';
 import { WhatsAppGatewayClient } from '../gateway/client.js';
 import type { Logger } from '../logger.js';
 import { SessionManager } from '../sessions/manager.js';
@@ -136,6 +136,42 @@ export interface Connection {
   gateway: WhatsAppGatewayClient;
   wppconnect: WppConnectClient | undefined;
   manager: SessionManager;
+  /**
+   * The first secret a service rejected during this run, if any. The manager turns a WPPConnect failure into
+   * an `unknown` status so one bad lookup does not sink a whole list, but a rejected secret is a configuration
+   * error every command must report as such (exit 2), not a table of unknowns.
+   */
+  rejectedSecret(): AuthenticationError | undefined;
+}
+
+/**
+ * Throws the secret rejection `conn` saw, if any: called by every command after its SDK calls, so that a
+ * wrong secret ends the command with exit 2 and the hint on what to set, whatever the manager made of it.
+ */
+export function assertSecretsAccepted(conn: Connection): void {
+  const rejected = conn.rejectedSecret();
+  if (rejected) throw rejected;
+}
+
+/**
+ * `client` with every method call observed: a rejection by the service's own secret check (not a proxy's) is
+ * recorded in `seen` before it goes on to the caller, who may well swallow it.
+ */
+function watchSecret<T extends object>(client: T, seen: AuthenticationError[]): T {
+  const record = (error: unknown) => {
+    if (error instanceof AuthenticationError && error.source !== 'proxy') seen.push(error);
+  };
+  return new Proxy(client, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (result instanceof Promise) result.catch(record);
+        return result;
+      };
+    },
+  });
 }
 
 /** What the manager needs besides the clients. */
@@ -193,14 +229,23 @@ export function connect(command: string, config: CliConfig, options: ConnectOpti
       )
     : undefined;
   const template = options.webhookUrl;
+  const rejections: AuthenticationError[] = [];
+  // The command's own calls (doctor's checks) are watched too: they go through the same two objects.
+  const watchedGateway = watchSecret(gateway, rejections);
+  const watchedWpp = wppconnect ? watchSecret(wppconnect, rejections) : undefined;
   const manager = new SessionManager({
-    gateway,
-    ...(wppconnect ? { wppconnect } : {}),
+    gateway: watchedGateway,
+    ...(watchedWpp ? { wppconnect: watchedWpp } : {}),
     ...(options.activity ? { activity: options.activity } : {}),
     ...(options.zombieAfterMs ? { zombieAfterMs: options.zombieAfterMs } : {}),
     ...(template ? { webhookUrl: (id: string) => template.replaceAll('{id}', encodeURIComponent(id)) } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     logger,
   });
-  return { gateway, wppconnect, manager };
+  return {
+    gateway: watchedGateway,
+    wppconnect: watchedWpp,
+    manager,
+    rejectedSecret: () => rejections[0],
+  };
 }

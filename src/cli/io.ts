@@ -11,6 +11,8 @@ export interface CliWriter {
   write(text: string): unknown;
   /** True when the stream is an interactive terminal: spinners, QR colours and redraws only then. */
   isTTY?: boolean;
+  /** The terminal's width in columns, when it is one (`COLUMNS` in the environment wins). */
+  columns?: number;
 }
 
 /** The process as a command sees it. */

@@ -4,6 +4,7 @@
  * @module
  */
 import type { CliIo, CliWriter } from './io.js';
+import { streamWidth, truncate, visibleLength, wrapLine } from './text.js';
 
 /** What replaces a secret that was about to be printed. Fixed text: it says nothing about the secret's length. */
 export const SECRET_MASK = '[secret]';
@@ -57,6 +58,10 @@ export function colorEnabled(stream: CliWriter, env: CliIo['env']): boolean {
 export class Output {
   /** True when stdout is an interactive terminal. */
   readonly tty: boolean;
+  /** The width stdout's lines must fit (`COLUMNS`, or the terminal's), or undefined off a terminal. */
+  readonly width: number | undefined;
+  /** The same for stderr (where progress goes with `--json`). */
+  readonly errWidth: number | undefined;
   /** Colours on stdout. */
   readonly style: Styles;
   /** Colours on stderr. */
@@ -68,6 +73,8 @@ export class Output {
   constructor(io: CliIo) {
     this.#io = io;
     this.tty = io.stdout.isTTY === true;
+    this.width = streamWidth(io.stdout, io.env);
+    this.errWidth = streamWidth(io.stderr, io.env);
     this.style = styles(colorEnabled(io.stdout, io.env));
     this.errStyle = styles(colorEnabled(io.stderr, io.env));
     for (const name of SECRET_ENV) {
@@ -95,6 +102,15 @@ export class Output {
   /** Writes one line to stdout. */
   line(text = ''): void {
     this.write(`${text}\n`);
+  }
+
+  /**
+   * Writes `text` to stdout as one or more lines wrapped to the terminal width (as is off a terminal).
+   * @param hang - Where continuation lines start (default: the first line's indent).
+   */
+  wrapped(text = '', hang?: number): void {
+    if (this.width === undefined) this.line(text);
+    else for (const line of wrapLine(text, this.width, hang)) this.line(line);
   }
 
   /** Writes one line to stderr. */
@@ -137,19 +153,59 @@ export function duration(ms: number): string {
 /** A cell of {@link table}: the text that sets the width, and how to show it (e.g. coloured). */
 export type Cell = string | { text: string; show: string };
 
+/** How {@link table} fits a width. */
+export interface TableFit {
+  /** The width to fit; undefined means no limit (not a terminal). */
+  width?: number | undefined;
+  /**
+   * The cuts allowed, in order: `[column, narrowest]` pairs, each applied only as far as still needed before
+   * the next one (a column may appear twice: first down to a comfortable width, at the end further). Default:
+   * every column down to {@link MIN_CELL}, last column first.
+   */
+  shrink?: readonly (readonly [column: number, narrowest: number])[];
+}
+
+/** The narrowest a cut column gets: three characters and the ellipsis. */
+export const MIN_CELL = 4;
+
 /**
  * Left-aligned columns separated by two spaces, with a header row. Colour codes do not count in the widths.
+ * When the natural width exceeds `fit.width`, the cuts of `fit.shrink` are made (text ending in `…`) until
+ * every line fits; `--json` is the way to get untruncated values.
  * @returns The lines, without trailing spaces.
  */
-export function table(headers: readonly string[], rows: readonly (readonly Cell[])[]): string[] {
+export function table(
+  headers: readonly string[],
+  rows: readonly (readonly Cell[])[],
+  fit: TableFit = {},
+): string[] {
   const text = (cell: Cell) => (typeof cell === 'string' ? cell : cell.text);
   const show = (cell: Cell) => (typeof cell === 'string' ? cell : cell.show);
   const widths = headers.map((header, i) =>
-    Math.max(header.length, ...rows.map((row) => text(row[i] ?? '').length)),
+    Math.max(visibleLength(header), ...rows.map((row) => visibleLength(text(row[i] ?? '')))),
   );
+  if (fit.width !== undefined) {
+    const order = fit.shrink ?? headers.map((_, i) => [headers.length - 1 - i, MIN_CELL] as const);
+    let excess = widths.reduce((a, b) => a + b, 0) + 2 * (headers.length - 1) - fit.width;
+    for (const [i, narrowest] of order) {
+      if (excess <= 0) break;
+      const width = widths[i] ?? 0;
+      const cut = Math.min(excess, Math.max(0, width - Math.max(MIN_CELL, narrowest)));
+      widths[i] = width - cut;
+      excess -= cut;
+    }
+  }
   const render = (cells: readonly Cell[]) =>
     cells
-      .map((cell, i) => show(cell) + ' '.repeat((widths[i] ?? 0) - text(cell).length))
+      .map((cell, i) => {
+        const width = widths[i] ?? 0;
+        const plain = text(cell);
+        if (visibleLength(plain) > width) {
+          const cut = truncate(plain, width);
+          return show(cell).replace(plain, cut) + ' '.repeat(width - visibleLength(cut));
+        }
+        return show(cell) + ' '.repeat(width - visibleLength(plain));
+      })
       .join('  ')
       .trimEnd();
   return [render(headers), ...rows.map(render)];

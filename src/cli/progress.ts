@@ -1,9 +1,11 @@
 /**
  * Progress while the manager works or a QR waits for its scan: a spinner line redrawn in place on a terminal,
- * plain lines otherwise (logs, pipes, CI), nothing with `--json`.
+ * plain lines otherwise (logs, pipes, CI), nothing with `--json`. The spinner line is cut to the terminal
+ * width: a line that wraps cannot be redrawn in place, and each frame would add a line to the screen.
  * @module
  */
 import type { Output } from './output.js';
+import { DEFAULT_WIDTH, truncate, wrapLine } from './text.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const FRAME_MS = 100;
@@ -35,7 +37,7 @@ export class Progress {
   start(text: string): void {
     this.#text = text;
     this.#since = this.#now();
-    if (this.#mode === 'lines') this.#out.line(`… ${text}`);
+    if (this.#mode === 'lines') this.#print(`… ${text}`);
     if (this.#mode !== 'spinner') return;
     this.#draw();
     if (!this.#timer) {
@@ -48,7 +50,7 @@ export class Progress {
   note(text: string): void {
     if (this.#mode === 'off') return;
     this.#clear();
-    this.#out.line(text);
+    this.#print(text);
     if (this.#timer) this.#draw();
   }
 
@@ -59,13 +61,22 @@ export class Progress {
     this.#clear();
   }
 
+  /** A permanent line, wrapped to the terminal when its width is known. */
+  #print(text: string): void {
+    const width = this.#out.width;
+    for (const line of width === undefined ? [text] : wrapLine(text, width)) this.#out.line(line);
+  }
+
   #clear(): void {
     if (this.#mode === 'spinner') this.#out.write('\r\x1b[2K');
   }
 
   #draw(): void {
     const frame = FRAMES[this.#frame++ % FRAMES.length];
-    const seconds = Math.floor((this.#now() - this.#since) / 1000);
-    this.#out.write(`\r\x1b[2K${this.#out.style.dim(`${frame} ${this.#text} ${seconds} s`)}`);
+    const suffix = ` ${Math.floor((this.#now() - this.#since) / 1000)} s`;
+    // One column is left free: writing the last column makes some terminals wrap at once.
+    const room = (this.#out.width ?? DEFAULT_WIDTH) - 1 - 2 - suffix.length;
+    const text = truncate(this.#text, Math.max(0, room));
+    this.#out.write(`\r\x1b[2K${this.#out.style.dim(`${frame} ${text}${suffix}`)}`);
   }
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { createRequire } from 'node:module';
+import { activityOptions, connectionOptions, didYouMean, type OptionDefs, webhookOption } from './args.js';
 import type { Command, CommandContext } from './command.js';
 import { EXIT_HELP } from './command.js';
 import { createCommand } from './commands/create.js';
@@ -14,8 +15,10 @@ import { reconnectCommand } from './commands/reconnect.js';
 import { sessionsCommand } from './commands/sessions.js';
 import { simulateCommand } from './commands/simulate.js';
 import { ExitCode, reportFailure, UsageError } from './exit.js';
+import { twoColumns } from './help.js';
 import type { CliIo } from './io.js';
 import { Output } from './output.js';
+import { DEFAULT_WIDTH, streamWidth, wrap, wrapLine } from './text.js';
 
 /** Every command, in the order the help lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -37,29 +40,50 @@ function version(): string {
   }
 }
 
-/** The top-level help. */
-export function mainHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  const list = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
-  return `Usage: whatsapp-gateway <command> [options]
+/** The options read from the environment, listed in the top-level help. */
+const ENV_OPTIONS: OptionDefs = { ...connectionOptions, ...webhookOption, ...activityOptions };
 
-Sessions that really exist, their true status, and zombies, for a WhatsApp gateway in front of WPPConnect.
+/** The top-level help, wrapped to `width` columns: generated from the commands and the option definitions. */
+export function mainHelp(width = DEFAULT_WIDTH): string {
+  const commands = twoColumns(
+    COMMANDS.map((c) => [c.name, c.summary] as const),
+    width,
+  );
+  const env = twoColumns(
+    Object.entries(ENV_OPTIONS).flatMap(([name, def]) =>
+      def.env ? [[def.env, `${def.envHelp ?? def.help} (--${name})`] as const] : [],
+    ),
+    width,
+  );
+  return [
+    'Usage: whatsapp-gateway <command> [options]',
+    wrap(
+      'Sessions that really exist, their true status, and zombies, for a WhatsApp gateway in front of WPPConnect.',
+      width,
+    ),
+    ['Commands:', ...commands].join('\n'),
+    wrap("Run `whatsapp-gateway <command> --help` for a command's options.", width),
+    [
+      'Configuration (flags win over the environment):',
+      ...env,
+      ...wrapLine('Secrets are read from the environment or from files only, and never printed.', width),
+    ].join('\n'),
+    wrap(EXIT_HELP, width),
+  ].join('\n\n');
+}
 
-Commands:
-${list}
-
-Run \`whatsapp-gateway <command> --help\` for a command's options.
-
-Configuration (flags win over the environment):
-  WPP_GATEWAY_BASE_URL   the gateway, e.g. https://wpp.example.com:8443      (--gateway-url)
-  WPP_GATEWAY_SECRET     its X-Gateway-Secret                                (--gateway-secret-file)
-  WPPCONNECT_BASE_URL    WPPConnect itself, optional but recommended         (--wppconnect-url)
-  WPPCONNECT_SECRET_KEY  its SECRET_KEY                                      (--wppconnect-secret-file)
-  WPP_WEBHOOK_URL        webhook sent on WPPConnect start-session ({id})     (--webhook-url)
-  WPP_ACTIVITY_URL       JSON of the last message per session               (--activity-url)
-Secrets are read from the environment or from files only, and never printed.
-
-${EXIT_HELP}`;
+/** Finds a command by name, or throws a usage error suggesting the closest one. */
+function findCommand(name: string): Command {
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command) return command;
+  const names = COMMANDS.map((c) => c.name);
+  if (name.startsWith('-')) {
+    throw new UsageError(`options go after the command; commands: ${names.join(', ')}`);
+  }
+  const suggestion = didYouMean(name, names);
+  throw new UsageError(
+    `unknown command "${name}"${suggestion ? `; did you mean ${suggestion}?` : `; commands: ${names.join(', ')}`}`,
+  );
 }
 
 const isHelp = (arg: string) => arg === '--help' || arg === '-h';
@@ -74,13 +98,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const out = new Output(io);
   const ctx: CommandContext = { io, out, now: io.now ?? Date.now };
   const [name, ...rest] = argv;
+  // Help goes to stdout (or stderr when it explains a usage error) wrapped to that stream's width.
+  const width = (stream: 'out' | 'err') =>
+    streamWidth(stream === 'out' ? io.stdout : io.stderr, io.env) ?? DEFAULT_WIDTH;
   try {
     if (name === undefined) {
-      out.error(mainHelp());
+      out.error(mainHelp(width('err')));
       return ExitCode.usage;
     }
     if (isHelp(name)) {
-      out.line(mainHelp());
+      out.line(mainHelp(width('out')));
       return ExitCode.ok;
     }
     if (name === '--version' || name === '-v') {
@@ -88,18 +115,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return ExitCode.ok;
     }
     if (name === 'help') {
-      const target = rest[0] === undefined ? undefined : COMMANDS.find((c) => c.name === rest[0]);
-      if (rest[0] !== undefined && !target) throw new UsageError(`unknown command "${rest[0]}"`);
-      out.line(target ? target.help : mainHelp());
+      const target = rest[0] === undefined ? undefined : findCommand(rest[0]);
+      out.line(target ? target.help(width('out')) : mainHelp(width('out')));
       return ExitCode.ok;
     }
-    const command = COMMANDS.find((c) => c.name === name);
-    if (!command) {
-      const hint = name.startsWith('-') ? 'options go after the command' : `unknown command "${name}"`;
-      throw new UsageError(`${hint}; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
-    }
+    const command = findCommand(name);
     if (rest.some(isHelp)) {
-      out.line(command.help);
+      out.line(command.help(width('out')));
       return ExitCode.ok;
     }
     return await command.run(rest, ctx);

@@ -10,17 +10,21 @@ import type { QrCode } from '../qr.js';
 import type { SessionManager } from '../sessions/manager.js';
 import type { SessionEvent, SessionInfo, SessionReport } from '../sessions/types.js';
 import {
-  connectionOptions,
-  jsonOption,
   numberOption,
-  type OptionSpecs,
+  type OptionGroup,
   type OptionValues,
-  parseCommand,
+  type ParsedCommand,
   stringOption,
-  webhookOption,
 } from './args.js';
 import type { CommandContext } from './command.js';
-import { type CliConfig, connect, loadConfig, webhookTemplate } from './config.js';
+import {
+  assertSecretsAccepted,
+  type CliConfig,
+  type Connection,
+  connect,
+  loadConfig,
+  webhookTemplate,
+} from './config.js';
 import { ExitCode, formatActions, reportFailure } from './exit.js';
 import { colorEnabled, duration } from './output.js';
 import { Progress } from './progress.js';
@@ -144,6 +148,7 @@ export async function runSessionFlow(ctx: CommandContext, options: FlowOptions):
   let report: SessionReport;
   try {
     report = await options.operation(conn.manager, io.signal);
+    assertSecretsAccepted(conn);
   } catch (error) {
     progress.stop();
     return reportFailure(out, error);
@@ -171,7 +176,7 @@ export async function runSessionFlow(ctx: CommandContext, options: FlowOptions):
     if (!json) out.line(`Not waiting for the scan (--no-wait). Check later with: whatsapp-gateway sessions`);
     return finish('qr_shown', null, ExitCode.ok);
   }
-  return waitForScan(ctx, conn.manager, options, view, progress, finish);
+  return waitForScan(ctx, conn, options, view, progress, finish);
 }
 
 function printReport(ctx: CommandContext, report: SessionReport, tookMs: number): void {
@@ -191,7 +196,7 @@ function printReport(ctx: CommandContext, report: SessionReport, tookMs: number)
 
 async function waitForScan(
   ctx: CommandContext,
-  manager: SessionManager,
+  conn: Connection,
   options: FlowOptions,
   view: QrView,
   progress: Progress,
@@ -209,12 +214,13 @@ async function waitForScan(
       await sleep(Math.min(options.pollMs, Math.max(0, deadline - ctx.now())), io.signal);
       let info: SessionInfo;
       try {
-        info = await manager.getSession(id, io.signal ? { signal: io.signal } : {});
+        info = await conn.manager.getSession(id, io.signal ? { signal: io.signal } : {});
       } catch (error) {
         if (io.signal?.aborted || error instanceof AbortError || !transient(error)) throw error;
         progress.note(`warning: could not read the status (${(error as Error).message}); trying again`);
         continue;
       }
+      assertSecretsAccepted(conn);
       last = info;
       if (info.status === 'connected') {
         progress.stop();
@@ -251,33 +257,44 @@ async function waitForScan(
   return finish('not_scanned', last, ExitCode.problems);
 }
 
-/** The options `create` and `reconnect` share (besides the connection). */
-export const flowOptionSpecs = {
-  'qr-out': { type: 'string' },
-  'wait-seconds': { type: 'string' },
-  'poll-seconds': { type: 'string' },
-  'no-wait': { type: 'boolean' },
-} as const satisfies OptionSpecs;
-
-/** Help for {@link flowOptionSpecs}. */
-export const FLOW_HELP = `QR code:
-  --qr-out <file.png>     also write the QR as a PNG (rewritten when the QR rotates)
-  --wait-seconds <n>      keep refreshing the QR until the phone scans it, up to n seconds (default 120)
-  --poll-seconds <n>      how often to check for the scan (default 2)
-  --no-wait               return right after the first QR code
-  On a terminal the QR is drawn in colour; otherwise (or with NO_COLOR) with block characters for a dark
-  background. Without a text form of the QR (gateway-only mode) use --qr-out.`;
+/** The QR options `create` and `reconnect` share (besides the connection). */
+export const flowGroup: OptionGroup = {
+  title: 'QR code',
+  options: {
+    'qr-out': {
+      type: 'string',
+      arg: 'file.png',
+      help: 'also write the QR as a PNG (rewritten when the QR rotates)',
+    },
+    'wait-seconds': {
+      type: 'string',
+      arg: 'n',
+      help: 'keep refreshing the QR until the phone scans it, up to n seconds',
+      default: 120,
+      number: { min: 1 },
+    },
+    'poll-seconds': {
+      type: 'string',
+      arg: 'n',
+      help: 'how often to check for the scan',
+      default: 2,
+      number: { min: 0.05 },
+    },
+    'no-wait': { type: 'boolean', help: 'return right after the first QR code' },
+  },
+  notes: [
+    'On a terminal the QR is drawn in colour; otherwise (or with NO_COLOR) with block characters for a dark background. Without a text form of the QR (gateway-only mode) use --qr-out.',
+  ],
+};
 
 /**
- * Parses and runs `create` or `reconnect`: the shared part of both commands.
- * @param extra - Options only this command has (e.g. `--force`).
+ * Runs `create` or `reconnect` on their parsed arguments: the shared part of both commands.
  * @param operation - The manager call, given the parsed values.
  */
 export async function sessionCommand(
   command: string,
-  args: readonly string[],
+  { values, positionals }: ParsedCommand,
   ctx: CommandContext,
-  extra: OptionSpecs,
   startText: (id: string) => string,
   operation: (
     manager: SessionManager,
@@ -286,12 +303,6 @@ export async function sessionCommand(
     signal: AbortSignal | undefined,
   ) => Promise<SessionReport>,
 ): Promise<number> {
-  const { values, positionals } = parseCommand(
-    command,
-    args,
-    { ...connectionOptions, ...jsonOption, ...webhookOption, ...flowOptionSpecs, ...extra },
-    { names: ['id'] },
-  );
   const id = positionals[0]!;
   const config = await loadConfig(command, values, ctx.io, ctx.out);
   return runSessionFlow(ctx, {

@@ -6,10 +6,13 @@
 import { AbortError, InvalidArgumentError, type SessionAction, WhatsAppSdkError } from '../errors.js';
 import type { WhatsAppGatewayClient } from '../gateway/client.js';
 import { sleep } from '../http/delay.js';
+import { AdaptiveLimit } from '../internal/adaptive-limit.js';
 import type { LogFields, Logger } from '../logger.js';
 import type { ActivitySource } from '../webhooks/tracker.js';
 import type { WppConnectClient } from '../wppconnect/client.js';
 import type { Clock, SessionEvent, SessionEventType } from './types.js';
+import type { WatchHub } from './watch-hub.js';
+import type { WebhookFeed } from './watch-types.js';
 
 /** Options of `SessionManager`. */
 export interface SessionManagerOptions {
@@ -39,16 +42,45 @@ export interface SessionManagerOptions {
   stuckAfterMs?: number;
   /** How many QR attempts the gateway-only mode makes per round (field notes §6). Default 5. */
   gatewayQrAttempts?: number;
-  /** Most WPPConnect lookups in flight when listing. Default 8. */
+  /**
+   * Most sessions looked up on WPPConnect at once when listing (each lookup is one or two calls). Default 16.
+   * With `adaptiveConcurrency` on, this is the ceiling the limit moves under.
+   */
   concurrency?: number;
+  /**
+   * Let the listing limit follow WPPConnect's answers: halve it on 5xx, 429, timeouts and dropped
+   * connections, and raise it back by one per window of answers while latency holds (within twice the
+   * fastest answer), never above `concurrency`. Default true. The limit is shared by every listing of this
+   * manager, so a server that struggled in one round is not hit at full width in the next.
+   */
+  adaptiveConcurrency?: boolean;
   /** Probe CONNECTED sessions with check-connection-session. Default true. */
   probeConnected?: boolean;
+  /**
+   * A CONNECTED session whose last message (from `activity`) arrived within this many ms is taken as alive
+   * without the liveness probe: a dead page delivers no messages, so a recent one proves it was alive then.
+   * Default 120 000 (2 min); 0 probes every CONNECTED session. The session's notes and zombie evidence say
+   * when a message stood in for the probe.
+   */
+  recentMessageMs?: number;
   /** Time source; inject one in tests. Default: the system clock. */
   clock?: Clock;
   /** Receives what the manager does (info) and what looks wrong (warn). */
   logger?: Logger;
   /** Called for each {@link SessionEvent}. Exceptions thrown by the hook are ignored. */
   onEvent?: (event: SessionEvent) => void;
+  /**
+   * Where `watch` and the pairing-code wait hear webhooks at once (a `qrcode` or `phoneCode` webhook reaches
+   * them before the next poll). Default: `activity`, when it is one (an `ActivityTracker` is).
+   */
+  webhooks?: WebhookFeed;
+}
+
+/** What one `createSession` / `ensureSession` / `reconnect` call may override. @internal */
+export interface CallSettings {
+  qrWaitMs?: number | undefined;
+  webhookUrl?: string | undefined;
+  phone?: string | undefined;
 }
 
 /** The system clock. @internal */
@@ -64,10 +96,26 @@ export interface ResolvedOptions {
   stuckAfterMs: number;
   gatewayQrAttempts: number;
   concurrency: number;
+  adaptiveConcurrency: boolean;
   probeConnected: boolean;
+  recentMessageMs: number;
 }
 
 const FOUR_HOURS = 4 * 3_600_000;
+/**
+ * Sessions looked up at once when listing. The real WPPConnect server checks a bcrypt token (cost 10, tens
+ * of ms of CPU) in its four-thread libuv pool on every call, so a handful of calls in flight already fills
+ * it; 16 keeps a remote server (tens of ms away) busy while the service's own sends, queued behind them,
+ * wait a fraction of a second at most. The adaptive limit halves it when the server starts failing.
+ */
+const DEFAULT_CONCURRENCY = 16;
+/**
+ * How recent a message must be to stand in for the liveness probe. Shorter than any sensible healthcheck
+ * interval (minutes), so a page that died stays reported alive at most this long after its last message,
+ * and the next listing after that probes it; long enough that a busy session (a message every minute or
+ * so) is seldom probed.
+ */
+const DEFAULT_RECENT_MESSAGE_MS = 120_000;
 /** Shortest repeating poll: anything faster hammers WPPConnect (and a 0 never yields). */
 const MIN_REPEATING_POLL_MS = 10;
 
@@ -75,6 +123,13 @@ function positive(value: number | undefined, fallback: number, name: string): nu
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
     throw new InvalidArgumentError(`options.${name}`, 'must be a positive number');
+  return value;
+}
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0)
+    throw new InvalidArgumentError(`options.${name}`, 'must be a non-negative number');
   return value;
 }
 
@@ -109,8 +164,10 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
     pollIntervalsMs: intervals,
     stuckAfterMs: positive(options.stuckAfterMs, 60_000, 'stuckAfterMs'),
     gatewayQrAttempts: Math.floor(positive(options.gatewayQrAttempts, 5, 'gatewayQrAttempts')),
-    concurrency: Math.floor(positive(options.concurrency, 8, 'concurrency')),
+    concurrency: Math.floor(positive(options.concurrency, DEFAULT_CONCURRENCY, 'concurrency')),
+    adaptiveConcurrency: options.adaptiveConcurrency ?? true,
     probeConnected: options.probeConnected ?? true,
+    recentMessageMs: nonNegative(options.recentMessageMs, DEFAULT_RECENT_MESSAGE_MS, 'recentMessageMs'),
   };
 }
 
@@ -145,6 +202,14 @@ export class SessionContext {
   readonly initializingSince = new Map<string, number>();
   /** Sessions this manager already closed and started once for being stuck INITIALIZING: never twice. */
   readonly stuckRestarted = new Set<string>();
+  /** How many WPPConnect lookups may run at once; shared by every listing of this manager. */
+  readonly limit: AdaptiveLimit;
+  /** Subscribers of `SessionManager.events` (besides `onEvent`). */
+  readonly listeners = new Set<(event: SessionEvent) => void>();
+  /** The shared status polls of `watch`, and the pairing codes webhooks delivered; set by the manager. */
+  hub: WatchHub | undefined;
+  /** The phone number of a pairing-code login, for one call (see {@link SessionContext.forCall}). */
+  readonly phone: string | undefined;
 
   constructor(
     readonly gateway: WhatsAppGatewayClient,
@@ -156,6 +221,7 @@ export class SessionContext {
   ) {
     this.options = resolveOptions(options);
     this.clock = options.clock ?? systemClock;
+    this.limit = new AdaptiveLimit(this.options.concurrency, this.options.adaptiveConcurrency);
   }
 
   emit(type: SessionEventType, sessionId: string, detail?: string, extra: Partial<SessionEvent> = {}): void {
@@ -169,11 +235,31 @@ export class SessionContext {
         ...(detail ? { detail } : {}),
       },
     );
-    try {
-      this.onEvent?.(event);
-    } catch {
-      // A failing hook must not break session management.
+    for (const listener of [this.onEvent, ...this.listeners]) {
+      try {
+        listener?.(event);
+      } catch {
+        // A failing hook must not break session management.
+      }
     }
+  }
+
+  /**
+   * The same context with one call's overrides: the state (restart times, listeners, polls) stays shared,
+   * only the options differ. The prototype chain does the sharing, so no field is copied by hand.
+   */
+  forCall(call: CallSettings): SessionContext {
+    if (call.qrWaitMs === undefined && call.webhookUrl === undefined && call.phone === undefined) return this;
+    const options: ResolvedOptions = { ...this.options };
+    if (call.qrWaitMs !== undefined) options.qrWaitMs = call.qrWaitMs;
+    if (call.webhookUrl !== undefined) {
+      const url = call.webhookUrl;
+      options.webhookUrl = () => url;
+    }
+    return Object.create(this, {
+      options: { value: options },
+      phone: { value: call.phone },
+    }) as SessionContext;
   }
 
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: LogFields): void {

@@ -34,24 +34,42 @@ export async function ensureSession(
 
   const before = await observe(ctx, id, signal);
   noteEvidence(trail, before);
-  if (isReady(before)) return finishReport(ctx, trail, signal, before);
-
-  if (before.status === 'CLOSED' && before.known === false) {
-    const detail = created
-      ? 'the gateway answered "created" but WPPConnect never received the session (the ImobSites fault)'
-      : 'the gateway has the channel but WPPConnect does not';
-    trail.add('verify', 'propagation missing', detail);
-    ctx.emit('propagation_missing', id, detail);
+  let ready = before;
+  let started = false;
+  if (!isReady(before)) {
+    if (before.status === 'CLOSED' && before.known === false) {
+      const detail = created
+        ? 'the gateway answered "created" but WPPConnect never received the session (the ImobSites fault)'
+        : 'the gateway has the channel but WPPConnect does not';
+      trail.add('verify', 'propagation missing', detail);
+      ctx.emit('propagation_missing', id, detail);
+    }
+    if (before.status === 'CLOSED') {
+      trail.repaired = true;
+      started = true;
+      await start(ctx, id, trail, signal);
+    } else if (before.status === 'CONNECTED') {
+      // CONNECTED with a dead page: start-session is ignored while CONNECTED, so close first.
+      trail.repaired = true;
+      started = true;
+      await close(ctx, id, trail, signal);
+      await start(ctx, id, trail, signal);
+    }
+    ready = await waitUntilReady(ctx, id, trail, signal);
   }
-  if (before.status === 'CLOSED') {
-    trail.repaired = true;
-    await start(ctx, id, trail, signal);
-  } else if (before.status === 'CONNECTED') {
-    // CONNECTED with a dead page: start-session is ignored while CONNECTED, so close first.
+  // A pairing-code login needs a start that asks for one; a session started without the phone number (by
+  // the gateway, or earlier) shows a QR or an old code. It is switched once it is ready, never while it is
+  // INITIALIZING: restarting a session that is still starting leaves it stuck (transcript §9.1.4).
+  if (ctx.phone !== undefined && !started && (ready.status === 'QRCODE' || ready.status === 'PHONECODE')) {
+    trail.add(
+      'pairing code',
+      'requested',
+      `the session shows ${ready.status}; restarting it with the phone number`,
+    );
     trail.repaired = true;
     await close(ctx, id, trail, signal);
     await start(ctx, id, trail, signal);
+    ready = await waitUntilReady(ctx, id, trail, signal);
   }
-  const ready = await waitUntilReady(ctx, id, trail, signal);
   return finishReport(ctx, trail, signal, ready);
 }

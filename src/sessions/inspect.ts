@@ -4,12 +4,12 @@
  */
 import { AbortError, NotFoundError, type WhatsAppSdkError } from '../errors.js';
 import { findCaseOnlyMatch } from '../ids.js';
-import { mapLimit } from '../internal/pool.js';
+import { mapThrough } from '../internal/adaptive-limit.js';
 import { describeError, type SessionContext, type Trail } from './context.js';
 import type { GatewayOutcome } from './gateway-steps.js';
 import { deriveStatus, type WppEvidence } from './status.js';
 import type { SessionInfo, SessionReport, SessionStatus } from './types.js';
-import { observe } from './wpp-steps.js';
+import { type ObserveHints, observe } from './wpp-steps.js';
 import { evaluateZombie } from './zombie.js';
 
 /** What one activity lookup gave: a time (or null) per id, or `'failed'` for every id of a failed lookup. */
@@ -67,7 +67,8 @@ export function buildInfo(
   const sources = ['gateway'];
   if (wpp && wpp !== 'unavailable') {
     sources.push(`wppconnect:${wpp.status}`);
-    if (wpp.alive !== null) sources.push(wpp.alive ? 'probe:alive' : 'probe:dead');
+    if (wpp.aliveByMessageAgeMs !== undefined) sources.push('message:alive');
+    else if (wpp.alive !== null) sources.push(wpp.alive ? 'probe:alive' : 'probe:dead');
   }
   if (ctx.activity) sources.push('activity');
   const zombie = evaluateZombie({
@@ -98,6 +99,11 @@ export function buildInfo(
       `the activity source reported ${zombie.evidence.clampedFrom.toISOString()}, in the future: counted as now`,
     );
   }
+  if (wpp && wpp !== 'unavailable' && wpp.aliveByMessageAgeMs !== undefined) {
+    info.notes.push(
+      `liveness probe skipped: a message arrived ${Math.round(wpp.aliveByMessageAgeMs / 1000)} s ago (within ${Math.round(ctx.options.recentMessageMs / 1000)} s), and a dead page delivers none`,
+    );
+  }
   if (zombie.evidence) info.zombie = zombie.evidence;
   if (qr) info.qr = qr;
   if (info.isZombie) ctx.emit('zombie', id, zombie.evidence?.reason);
@@ -114,12 +120,12 @@ async function evidenceOrUnavailable(
   ctx: SessionContext,
   id: string,
   signal: AbortSignal | undefined,
-  knownNames: ReadonlySet<string> | undefined,
+  hints: ObserveHints,
   notes: string[],
 ): Promise<WppEvidence | 'unavailable' | null> {
   if (!ctx.wpp) return null;
   try {
-    return await observe(ctx, id, signal, knownNames);
+    return await observe(ctx, id, signal, hints);
   } catch (error) {
     if (error instanceof AbortError || signal?.aborted) throw error;
     notes.push(`WPPConnect lookup failed: ${describeError(error)}`);
@@ -129,7 +135,8 @@ async function evidenceOrUnavailable(
 
 /**
  * All sessions: the gateway's list plus the sessions only WPPConnect knows (field notes §7.2), with one
- * activity lookup for all of them and WPPConnect lookups at bounded concurrency.
+ * activity lookup and one show-all-sessions for all of them, and WPPConnect lookups through the manager's
+ * adaptive limit. The activity comes first because a recent message spares the session its liveness probe.
  * @internal
  */
 export async function listSessions(
@@ -151,13 +158,22 @@ export async function listSessions(
   const knownNames = names ? new Set(names) : undefined;
   const ids = [...claims.keys(), ...(names ?? []).filter((name) => !claims.has(name))];
   const activity = await lastActivityOf(ctx, ids, signal);
-  return mapLimit(
+  return mapThrough(
     ids,
-    ctx.options.concurrency,
+    ctx.limit,
     async (id) => {
       const notes: string[] = [];
-      const wpp = await evidenceOrUnavailable(ctx, id, signal, knownNames, notes);
-      const info = buildInfo(ctx, id, claims.get(id) ?? null, wpp, activity.of(id));
+      const activityOf = activity.of(id);
+      // A failed read proves nothing: no message age to stand in for the liveness probe.
+      const lastMessageAt = activityOf === 'failed' ? null : activityOf;
+      const wpp = await evidenceOrUnavailable(
+        ctx,
+        id,
+        signal,
+        { knownNames, lastMessageAt, limit: ctx.limit },
+        notes,
+      );
+      const info = buildInfo(ctx, id, claims.get(id) ?? null, wpp, activityOf);
       info.notes.push(...notes);
       return info;
     },
@@ -176,14 +192,20 @@ export async function getSession(
   signal: AbortSignal | undefined,
 ): Promise<SessionInfo> {
   const call = signal ? { signal } : {};
-  let gatewayStatus: string | null = null;
-  try {
-    gatewayStatus = (await ctx.gateway.getChannel(id, call)).status;
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-  }
+  const [gatewayStatus, activity] = await Promise.all([
+    ctx.gateway.getChannel(id, call).then(
+      (channel) => channel.status as string | null,
+      (error: unknown) => {
+        if (error instanceof NotFoundError) return null;
+        throw error;
+      },
+    ),
+    lastActivityOf(ctx, [id], signal),
+  ]);
+  const activityOf = activity.of(id);
+  const lastMessageAt = activityOf === 'failed' ? null : activityOf;
   const notes: string[] = [];
-  const wpp = await evidenceOrUnavailable(ctx, id, signal, undefined, notes);
+  const wpp = await evidenceOrUnavailable(ctx, id, signal, { lastMessageAt }, notes);
   const absentOnWpp =
     wpp === null || wpp === 'unavailable' || (wpp.status === 'CLOSED' && wpp.known === false);
   if (gatewayStatus === null && absentOnWpp) {
@@ -202,8 +224,7 @@ export async function getSession(
       );
     }
   }
-  const activity = await lastActivityOf(ctx, [id], signal);
-  const info = buildInfo(ctx, id, gatewayStatus, wpp, activity.of(id));
+  const info = buildInfo(ctx, id, gatewayStatus, wpp, activityOf);
   info.notes.push(...notes);
   return info;
 }
@@ -236,10 +257,38 @@ export async function finishReport(
   if (info.status === 'connected') ctx.emit('connected', id);
   if (trail.repaired)
     ctx.emit('repaired', id, trail.actions.map((a) => `${a.step}: ${a.outcome}`).join(' → '));
-  return {
+  const report: SessionReport = {
     ...info,
     repaired: trail.repaired,
     verifiedOnWppconnect: evidence !== null,
     actions: trail.actions,
   };
+  if (info.status === 'pairing_code' && ctx.phone) await attachPairingCode(ctx, report, signal);
+  return report;
+}
+
+/**
+ * Puts the pairing code in the report: from the start's answer, else from a `phoneCode` webhook, waited for
+ * (bounded by `qrWaitMs`) only when a webhook feed can deliver one.
+ */
+async function attachPairingCode(
+  ctx: SessionContext,
+  report: SessionReport,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const hub = ctx.hub;
+  let code = hub?.pairingCode(report.id)?.code ?? null;
+  if (code === null && hub?.hasFeed)
+    code = await hub.nextPairingCode(report.id, ctx.options.qrWaitMs, signal);
+  if (signal?.aborted) throw new AbortError('The session operation was aborted');
+  if (code !== null) {
+    report.pairingCode = code;
+    ctx.emit('pairing_code', report.id, 'a pairing code is ready to type on the phone', {
+      pairingCode: code,
+    });
+    return;
+  }
+  report.notes.push(
+    'WPPConnect shows the pairing code only in the phoneCode webhook here: watch() yields it when the webhook reaches the manager',
+  );
 }

@@ -18,6 +18,7 @@ import {
   type SessionAction,
 } from '../errors.js';
 import { findCaseOnlyMatch } from '../ids.js';
+import type { SessionStartOptions } from './call-options.js';
 import { describeError, type SessionContext, type Trail } from './context.js';
 import { gatewayOnlyEnsure, recreate } from './gateway-steps.js';
 import { finishReport } from './inspect.js';
@@ -26,7 +27,7 @@ import type { SessionReport } from './types.js';
 import { close, isReady, noteEvidence, observe, start, waitUntilReady } from './wpp-steps.js';
 
 /** Options of `reconnect`. */
-export interface ReconnectOptions {
+export interface ReconnectOptions extends SessionStartOptions {
   /** Aborts the ladder, including any wait. */
   signal?: AbortSignal;
   /**
@@ -113,7 +114,9 @@ async function withWpp(ctx: SessionContext, trail: Trail, signal: AbortSignal | 
   const first = await observe(ctx, id, signal);
   noteEvidence(trail, first);
   if (first.status === 'CLOSED' && first.known === false) await assertKnown(ctx, trail, signal);
-  if (!force && isReady(first)) return finishReport(ctx, trail, signal, first);
+  // A pairing-code login needs a start that asks for one: a showing QR or an old code does not count.
+  const wantsCode = ctx.phone !== undefined && (first.status === 'QRCODE' || first.status === 'PHONECODE');
+  if (!force && isReady(first) && !wantsCode) return finishReport(ctx, trail, signal, first);
 
   if (!force && first.status === 'INITIALIZING') {
     // Only starting (e.g. WPPConnect re-starting its stored sessions after its own restart): restarting it now

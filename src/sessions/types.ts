@@ -88,6 +88,12 @@ export interface SessionReport extends SessionInfo {
   verifiedOnWppconnect: boolean;
   /** Everything the manager did and saw, in order. */
   actions: SessionAction[];
+  /**
+   * The pairing code to type on the phone, when the call asked for a pairing-code login (`phone`) and the code
+   * is known: WPPConnect gives it in its answer to a new session's start and in the `phoneCode` webhook only.
+   * When it is absent, `watch` yields it as soon as the webhook arrives.
+   */
+  pairingCode?: string;
 }
 
 /** Kinds of {@link SessionEvent}. */
@@ -96,11 +102,19 @@ export type SessionEventType =
   | 'propagation_missing'
   | 'repaired'
   | 'qr'
+  | 'pairing_code'
   | 'connected'
+  | 'disconnected'
+  | 'stuck'
   | 'zombie'
   | 'inconsistent';
 
-/** Something worth knowing happened to a session; passed to `SessionManagerOptions.onEvent`. */
+/**
+ * Something worth knowing happened to a session; passed to `SessionManagerOptions.onEvent` and yielded by
+ * `SessionManager.events()`. `created`, `propagation_missing` and `repaired` come from create, ensure and
+ * reconnect; `qr`, `connected`, `zombie` and `inconsistent` from any operation; `pairing_code`,
+ * `disconnected` and `stuck` (and further `qr` and `connected`) from a running `watch`.
+ */
 export interface SessionEvent {
   /** What happened. */
   type: SessionEventType;
@@ -112,6 +126,8 @@ export interface SessionEvent {
   detail?: string;
   /** The QR, on `qr` events. */
   qr?: QrCode;
+  /** The code, on `pairing_code` events. */
+  pairingCode?: string;
 }
 
 /** Time source of the manager; inject one in tests to run waits instantly. */

@@ -8,6 +8,7 @@ import {
   relativePath,
   serve,
 } from './http-kit.js';
+import { pngFor } from './png.js';
 import { authenticate, expressNotFound, isExactJson, type WppRoute, wppRoutes } from './wpp-routes.js';
 import { type FakeWppSessionState, type WppSeedState, WppSessions } from './wpp-sessions.js';
 import { issueToken } from './wpp-tokens.js';
@@ -46,7 +47,8 @@ export interface FakeWppConnectOptions {
  *   contract §0.3) and starts it: INITIALIZING → (after `initializingMs`) QRCODE with `urlcode`
  *   `2@<id>-<n>` rotating every `qrRotateMs` → CLOSED placeholder `autoCloseMs` after the first QR, keeping
  *   the stale QR. With saved auth (a previous scan, kept by close-session) it goes to CONNECTED instead; with
- *   `phone` in the body, to PHONECODE.
+ *   `phone` in the body, to PHONECODE, with a pairing code ({@link FakeWppConnect.pairingCode}). A start
+ *   with `waitQrCode: true` holds its answer until that first QR or pairing code, as the real one does.
  * - {@link FakeWppConnect.scan} logs in; the `urlcode` is kept, so CONNECTED still shows a stale QR (§2.2).
  * - Failure modes: zombie CONNECTED ({@link FakeWppConnect.killPage}), unlinked phone, stuck INITIALIZING
  *   that survives close-session + start-session (transcript §9.1.4), secret-key rotation, `/healthz` that
@@ -102,6 +104,8 @@ export class FakeWppConnect {
         rawStatus: this.#rawStatus,
         bootedAt: () => this.#bootedAt,
         nextMessageNumber: () => ++this.#messages,
+        sleep: (ms, signal) => this.clock.sleep(ms, signal),
+        now: () => this.clock.now(),
       }),
     );
   }
@@ -119,6 +123,31 @@ export class FakeWppConnect {
   /** The state of session `id` now, or `undefined` if the fake has never heard of it. */
   session(id: string): FakeWppSessionState | undefined {
     return this.#sessions.snapshot(id, this.clock.now());
+  }
+
+  /**
+   * The pairing code session `id` shows now (a start with `phone` that reached PHONECODE), or `null`. The real
+   * server never puts it in status-session: it is in the answer of a `waitQrCode: true` start and in the
+   * `phoneCode` webhook, whose body {@link FakeWppConnect.webhookBody} builds.
+   */
+  pairingCode(id: string): string | null {
+    return this.session(id)?.pairingCode ?? null;
+  }
+
+  /**
+   * The body WPPConnect would POST to the session's webhook for its current QR (`qrcode`) or pairing code
+   * (`phoneCode`), shaped as WPPConnect sends it, or `null` when the session shows neither now. The fake sends
+   * no webhooks by itself (nothing runs in the background): a test delivers this body where it wants.
+   */
+  webhookBody(id: string, event: 'qrcode' | 'phoneCode'): Record<string, unknown> | null {
+    const state = this.session(id);
+    if (event === 'phoneCode') {
+      if (!state?.pairingCode) return null;
+      return { event: 'phoneCode', session: id, phoneCode: state.pairingCode, phone: state.phone };
+    }
+    if (state?.status !== 'QRCODE' || !state.urlcode) return null;
+    const qrcode = Buffer.from(pngFor(state.urlcode)).toString('base64');
+    return { event: 'qrcode', session: id, qrcode, urlcode: state.urlcode };
   }
 
   /**

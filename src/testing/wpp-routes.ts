@@ -63,6 +63,10 @@ export interface WppServer {
   bootedAt(): number;
   /** 1, 2, 3… for message ids. */
   nextMessageNumber(): number;
+  /** Waits on the fake's clock (a `waitQrCode` start holds its answer until the first code). */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** The fake's clock. */
+  now(): number;
 }
 
 /** Contract §1.2: the session name, or a 401 with the exact body the server sends. */
@@ -148,14 +152,20 @@ export function wppRoutes(server: WppServer): WppRoute[] {
       method: 'POST',
       template: '/api/{session}/start-session',
       auth: 'token',
-      run: async ({ request, id, now, json }) => {
+      run: async (ctx) => {
+        const { request, id, now, json } = ctx;
         const body = await readJsonBody(request);
         const entry = s.entry(id, now);
         // The answer is the state *before* the call (contract §2.1); the start happens only from
         // no entry, {status:null} or CLOSED; any other state makes it a no-op (contract §0.4).
         const answer = stateBody(entry);
-        if (!entry || entry.status === null || entry.status === 'CLOSED') {
-          s.start(id, isRecord(body) ? body : undefined, now);
+        const starts = !entry || entry.status === null || entry.status === 'CLOSED';
+        if (starts) s.start(id, isRecord(body) ? body : undefined, now);
+        if (isRecord(body) && body['waitQrCode'] === true) {
+          // Contract §2.1: without an entry, the answer waits for the first QR or pairing code; after a
+          // close-session it comes at once as `{"status":null,...}` (transcript §9, 5.17).
+          if (!entry) return waitForCode(server, ctx);
+          if (entry.status === null) return json(200, { status: null, qrcode: null, version: VERSION });
         }
         return json(200, answer);
       },
@@ -249,6 +259,27 @@ export function wppRoutes(server: WppServer): WppRoute[] {
           : json(200, { uptime: (now - server.bootedAt()) / 1000, message: 'OK', timestamp: now }),
     },
   ];
+}
+
+/**
+ * A `waitQrCode` start of a new session: held until the first QR (`{"status":"qrcode"}`, bare base64) or
+ * pairing code (`{"status":"phoneCode"}`); never answered when no code will come (saved auth, a browser that
+ * does not launch), as on the real server.
+ */
+async function waitForCode(server: WppServer, { id, request, now, json }: Ctx): Promise<Response> {
+  const s = server.sessions;
+  const at = s.codeAt(id, now);
+  if (at === null) return waitForAbort(request.signal);
+  await server.sleep(Math.max(0, at - now), request.signal);
+  const entry = s.entry(id, Math.max(at, server.now()));
+  if (entry?.status === 'PHONECODE') {
+    return json(200, { status: 'phoneCode', phone: s.phoneOf(id), phoneCode: entry.phoneCode, session: id });
+  }
+  if (entry?.status === 'QRCODE' && entry.urlcode) {
+    const qrcode = Buffer.from(pngFor(entry.urlcode)).toString('base64');
+    return json(200, { status: 'qrcode', qrcode, urlcode: entry.urlcode, session: id });
+  }
+  return waitForAbort(request.signal);
 }
 
 /** Whether the request's Content-Type is exactly `application/json` (no parameters), which triggers quirks. */

@@ -31,6 +31,14 @@ export interface FakeWppSessionState {
   hasAuth: boolean;
   /** Whether a start hangs in `INITIALIZING` now or would: stuck flag, `stuck` option, or an orphan browser. */
   stuck: boolean;
+  /**
+   * The pairing code of a pairing-code login (the start body had `phone`), once the session reached
+   * PHONECODE; `null` otherwise. The real server shows it only in a `waitQrCode` start answer and in the
+   * `phoneCode` webhook, never in status-session (contract §2.1, §2.2).
+   */
+  pairingCode: string | null;
+  /** The phone number of a pairing-code login, as the start body gave it. */
+  phone: string | null;
 }
 
 /** A state `FakeWppConnect.seed` can put a session in directly. */
@@ -83,6 +91,8 @@ export interface Entry {
   urlcode: string | null;
   pageAlive: boolean;
   run: Run | null;
+  /** The pairing code once a pairing-code start reached PHONECODE (never cleared, like `urlcode`). */
+  phoneCode?: string | null;
 }
 
 /** The result of a close-session, which the HTTP layer turns into 200 or 500 (contract §2.5). */
@@ -136,7 +146,24 @@ export class WppSessions {
       startCount: this.#starts.get(id) ?? 0,
       hasAuth: this.#auth.has(id),
       stuck: (entry?.run?.stuck ?? false) || this.#wouldStick(id),
+      pairingCode: entry?.status === 'PHONECODE' ? (entry.phoneCode ?? null) : null,
+      phone: this.#store.get(id)?.phone ?? null,
     };
+  }
+
+  /**
+   * When a start under way will first show a QR or a pairing code, or `null` when it never will (stuck, saved
+   * auth, nothing running): what a `waitQrCode` start waits for (contract §2.1).
+   */
+  codeAt(id: string, now: number): number | null {
+    const run = this.entry(id, now)?.run;
+    if (!run || run.stuck || run.auth) return null;
+    return run.startedAt + this.timings.initializingMs;
+  }
+
+  /** The phone number stored with the session's config (from the last start body), or `null`. */
+  phoneOf(id: string): string | null {
+    return this.#store.get(id)?.phone ?? null;
   }
 
   /**
@@ -313,11 +340,28 @@ export class WppSessions {
     }
     if (run.phone) {
       entry.status = 'PHONECODE';
+      entry.phoneCode = pairingCodeFor(id, run.launch ?? 1);
       return;
     }
     entry.status = 'QRCODE';
     entry.urlcode = qrAt(now - ready);
   }
+}
+
+/**
+ * A pairing code in WhatsApp's shape (`ABCD-EFGH`), derived from the session and the launch so a test can
+ * predict it and a relaunch gives a new one.
+ */
+function pairingCodeFor(id: string, launch: number): string {
+  const letters = 'ABCDEFGHJKLMNPQRSTVWXYZ23456789';
+  let hash = 2166136261;
+  for (const char of `${id}#${launch}`) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619) >>> 0;
+  let code = '';
+  for (let i = 0; i < 8; i++) {
+    code += letters[hash % letters.length];
+    hash = Math.imul(hash ^ (i + 1), 16777619) >>> 0;
+  }
+  return `${code.slice(0, 4)}-${code.slice(4)}`;
 }
 
 function toConfig(body: Record<string, unknown>): SessionConfig {

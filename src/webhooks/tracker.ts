@@ -4,22 +4,12 @@
  * @module
  */
 
+import type { ActivitySource } from '../activity/source.js';
 import { ResponseValidationError } from '../errors.js';
 import { parseWebhook } from './parse.js';
 import type { ParseWebhookOptions, WebhookEvent } from './types.js';
 
-/**
- * Where the `SessionManager` reads the last activity of sessions (design §2). One call answers for every
- * id of a listing, so a database adapter can serve it with a single query.
- */
-export interface ActivitySource {
-  /**
-   * The last activity of each id, `null` for ids with none recorded.
-   * @param ids - Session ids, case-sensitive.
-   * @param signal - Aborts the lookup; the promise then rejects with the signal's reason.
-   */
-  lastActivity(ids: readonly string[], signal?: AbortSignal): Promise<ReadonlyMap<string, Date | null>>;
-}
+export type { ActivitySource } from '../activity/source.js';
 
 /** Options of {@link ActivityTracker}. */
 export interface ActivityTrackerOptions {
@@ -67,6 +57,7 @@ export class ActivityTracker implements ActivitySource {
   readonly #countAsActivity: (event: WebhookEvent) => boolean;
   readonly #clock: { now(): number };
   readonly #useReceiveTime: boolean;
+  readonly #listeners = new Set<(event: WebhookEvent) => void>();
 
   /** @param options - What counts as activity, the clock, and which time to record. */
   constructor(options: ActivityTrackerOptions = {}) {
@@ -100,6 +91,13 @@ export class ActivityTracker implements ActivitySource {
    * @returns Whether it was counted.
    */
   recordEvent(event: WebhookEvent): boolean {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A failing listener must not stop the recording.
+      }
+    }
     if (event.sessionId === null || !this.#countAsActivity(event)) return false;
     const now = this.#clock.now();
     const time = this.#useReceiveTime || event.at === null ? now : Math.min(event.at.getTime(), now);
@@ -130,6 +128,17 @@ export class ActivityTracker implements ActivitySource {
   get(id: string): Date | null {
     const time = this.#latest.get(id);
     return time === undefined ? null : new Date(time);
+  }
+
+  /**
+   * Calls `listener` with every event recorded from now on, activity or not (a `qrcode` or `phoneCode`
+   * webhook too). A `SessionManager` given this tracker as `activity` subscribes, so its `watch` hears such
+   * webhooks at once.
+   * @returns A function that stops the calls.
+   */
+  subscribe(listener: (event: WebhookEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Forgets every session. */

@@ -41,6 +41,8 @@ export interface WppSessionStatus {
   staleQr: boolean;
   /** The server's package version, when sent. */
   version?: string;
+  /** The pairing code, only in the answer of a `waitQrCode` start of a pairing-code login. */
+  pairingCode?: string;
   /** The answer as received (the QR fields removed, they can be large). */
   raw: Record<string, unknown>;
 }
@@ -54,6 +56,13 @@ export interface StartSessionOptions extends CallOptions {
   webhook?: string;
   /** Phone number for pairing-code login instead of a QR (status `PHONECODE`). */
   phone?: string;
+  /**
+   * Hold the answer until the first QR or pairing code (`waitQrCode: true`): the only answer that carries the
+   * pairing code besides the `phoneCode` webhook. The server honours it only for a session it has no entry
+   * for; it never answers when no code comes (saved login, a browser that cannot start), so pair it with
+   * `timeoutMs` or a `signal`. Default false.
+   */
+  waitQrCode?: boolean;
 }
 
 /** What `qrcode-session` gave, with the stale-QR rule applied. */
@@ -84,7 +93,7 @@ export interface WppHealth {
   timestamp?: number;
 }
 
-const STRIP_FROM_RAW = new Set(['qrcode', 'urlcode']);
+const STRIP_FROM_RAW = new Set(['qrcode', 'urlcode', 'phoneCode']);
 
 /**
  * Typed client of a WPPConnect server (v2.10.x): tokens, session lifecycle, status and QR.
@@ -202,7 +211,7 @@ export class WppConnectClient {
    */
   async startSession(sessionId: string, options: StartSessionOptions = {}): Promise<WppSessionStatus> {
     const session = assertSessionId(sessionId);
-    const json: Record<string, unknown> = { waitQrCode: false };
+    const json: Record<string, unknown> = { waitQrCode: options.waitQrCode === true };
     if (options.webhook !== undefined) json['webhook'] = assertHttpUrl(options.webhook, 'options.webhook');
     if (options.phone !== undefined) json['phone'] = assertText(options.phone, 'options.phone', 32);
     const { data, result } = await this.#authedJson(
@@ -380,6 +389,8 @@ function toStatus(data: z.output<typeof statusAnswer>, context: ErrorContext): W
   }
   const status: WppSessionStatus = { status: data.status, qr, staleQr: hasQr && !live, raw };
   if (data.version) status.version = data.version;
+  const code = (data as Record<string, unknown>)['phoneCode'];
+  if (typeof code === 'string' && code.length > 0 && code.length <= 64) status.pairingCode = code;
   return status;
 }
 

@@ -94,7 +94,10 @@ describe('output', () => {
 });
 
 describe('args', () => {
-  const options = { json: { type: 'boolean' }, 'wait-seconds': { type: 'string' } } as const;
+  const options = {
+    json: { type: 'boolean', help: 'json' },
+    'wait-seconds': { type: 'string', help: 'wait' },
+  } as const;
 
   it('parses options and positionals, and --help/-h everywhere', () => {
     const parsed = parseCommand('create', ['imobsites', '--json', '--wait-seconds', '5'], options, {
@@ -136,10 +139,12 @@ describe('args', () => {
     );
     expect(() =>
       numberOption('c', { 'wait-seconds': 'soon' }, 'wait-seconds', { fallback: 1, min: 1 }),
-    ).toThrow('--wait-seconds must be a number of at least 1');
+    ).toThrow('--wait-seconds takes a number, e.g. --wait-seconds 1');
     // A file flag is not a secret flag.
     expect(() =>
-      parseCommand('s', ['--gateway-secret-file', 'x'], { 'gateway-secret-file': { type: 'string' } }),
+      parseCommand('s', ['--gateway-secret-file', 'x'], {
+        'gateway-secret-file': { type: 'string', help: 'file' },
+      }),
     ).not.toThrow();
   });
 });

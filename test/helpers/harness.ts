@@ -39,10 +39,12 @@ export interface WorldOptions {
   manager?: Partial<SessionManagerOptions>;
   /** Build the manager without a WppConnectClient (gateway-only mode). */
   gatewayOnly?: boolean;
+  /** The clock of the world (default a new ManualClock). */
+  clock?: ManualClock;
 }
 
 export function createWorld(server: ReturnType<typeof setupServer>, options: WorldOptions = {}) {
-  const clock = new ManualClock();
+  const clock = options.clock ?? new ManualClock();
   const fakeWpp = new FakeWppConnect({ clock, ...options.wppconnect });
   const fakeGateway = new FakeGateway({ wppconnect: fakeWpp, clock, ...options.gateway });
   server.use(...mswHandlers(fakeWpp, fakeGateway));

@@ -4,8 +4,7 @@
  * @module
  */
 import { sleep } from '../../http/delay.js';
-import { parseCommand } from '../args.js';
-import type { Command, CommandContext } from '../command.js';
+import { type CommandContext, defineCommand } from '../command.js';
 import { ExitCode } from '../exit.js';
 import type { CliIo } from '../io.js';
 import { duration, Output } from '../output.js';
@@ -30,8 +29,7 @@ async function playPhone(out: Output, sim: Simulator, id: string, signal: AbortS
   await response.body?.cancel();
 }
 
-async function run(args: readonly string[], ctx: CommandContext): Promise<number> {
-  parseCommand('demo', args, {});
+async function run(ctx: CommandContext): Promise<number> {
   const { out } = ctx;
   const started = ctx.now();
   const deadline = AbortSignal.timeout(DEMO_DEADLINE_MS);
@@ -107,19 +105,16 @@ async function run(args: readonly string[], ctx: CommandContext): Promise<number
 }
 
 /** The `demo` command. */
-export const demoCommand: Command = {
+export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'the ImobSites story on a built-in simulator, in a few seconds',
-  help: `Usage: whatsapp-gateway demo
-
-Starts the simulator in this process (free ports on 127.0.0.1, the "imobsites" scenario), then runs, with a
-short explanation before each step:
+  usage: '',
+  description: `Starts the simulator in this process (free ports on 127.0.0.1, the "imobsites" scenario), then runs, with a short explanation before each step:
   1. doctor imobsites   — ✗ "not on WPPConnect": the gateway never propagated the session, and the remedy;
-  2. create imobsites   — detects the lost propagation, starts the session on WPPConnect, draws the QR code,
-                          and the demo plays the phone that scans it;
+  2. create imobsites   — detects the lost propagation, starts the session on WPPConnect, draws the QR code, and the demo plays the phone that scans it;
   3. sessions           — one connected channel, one zombie, one quiet one, and imobsites now connected.
-No network beyond 127.0.0.1, a few seconds, and everything is closed at the end.
-
-Exit codes: 0 the story ran as expected, 1 it did not (the output says where).`,
-  run,
-};
+No network beyond 127.0.0.1, a few seconds, and everything is closed at the end.`,
+  options: [],
+  exitCodes: 'Exit codes: 0 the story ran as expected, 1 it did not (the output says where).',
+  run: (_parsed, ctx) => run(ctx),
+});

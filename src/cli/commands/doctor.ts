@@ -6,21 +6,14 @@
 import type { SessionReport } from '../../sessions/types.js';
 import { activityFromOptions } from '../activity.js';
 import {
-  activityOptions,
-  connectionOptions,
+  activityGroup,
+  connectionGroup,
   jsonOption,
   numberOption,
-  parseCommand,
+  type ParsedCommand,
   webhookOption,
 } from '../args.js';
-import {
-  ACTIVITY_HELP,
-  CONNECTION_HELP,
-  type Command,
-  type CommandContext,
-  EXIT_HELP,
-  WEBHOOK_HELP,
-} from '../command.js';
+import { type CommandContext, defineCommand } from '../command.js';
 import { type Connection, connect, loadConfig, webhookTemplate } from '../config.js';
 import { type Diagnosis, diagnose, type Repair } from '../diagnose.js';
 import { ExitCode, exitCodeFor, formatActions, reportFailure } from '../exit.js';
@@ -37,18 +30,22 @@ const REPAIR_TEXT: Record<Repair, string> = {
 /** Prints the checklist and its verdict line. */
 export function printChecklist(out: Output, diagnosis: Diagnosis): void {
   const width = Math.max(...diagnosis.checks.map((c) => c.name.length));
+  // Details and remedies wrap under themselves on a narrow terminal (the checks column stays clear).
+  const print = (line: string, hang: number) => out.wrapped(line, hang);
+  // The details hang under themselves when there is room, else under the check's name.
+  const detailHang = width + 4 <= (out.width ?? 0) / 2 ? width + 4 : 4;
   for (const check of diagnosis.checks) {
     const detail = check.state === 'skip' ? out.style.dim(check.detail) : check.detail;
-    out.line(`${mark(check.state, out.style)} ${check.name.padEnd(width)}  ${detail}`);
-    if (check.state === 'fail' && check.remedy) out.line(`    → ${check.remedy}`);
+    print(`${mark(check.state, out.style)} ${check.name.padEnd(width)}  ${detail}`, detailHang);
+    if (check.state === 'fail' && check.remedy) print(`    → ${check.remedy}`, 6);
   }
   out.line();
   const failed = diagnosis.checks.filter((c) => c.state === 'fail').length;
   if (failed === 0) {
     const state = diagnosis.info?.status === 'qr_required' ? ', and it waits for a QR scan' : '';
-    out.line(out.style.ok(`All checks passed for "${diagnosis.sessionId}"${state}.`));
+    out.wrapped(out.style.ok(`All checks passed for "${diagnosis.sessionId}"${state}.`));
   } else {
-    out.line(out.style.fail(`${failed} problem${failed === 1 ? '' : 's'} found.`));
+    out.wrapped(out.style.fail(`${failed} problem${failed === 1 ? '' : 's'} found.`));
   }
 }
 
@@ -68,25 +65,15 @@ async function runRepair(
   }
 }
 
-function exitFor(diagnosis: Diagnosis): number {
+/** 3 unreachable, 2 a secret was rejected (a configuration error, as in every command), 1 a failed check. */
+function exitFor(diagnosis: Diagnosis, conn: Connection): number {
   if (diagnosis.unreachable) return ExitCode.unreachable;
+  if (conn.rejectedSecret()) return ExitCode.usage;
   return diagnosis.ok ? ExitCode.ok : ExitCode.problems;
 }
 
-async function run(args: readonly string[], ctx: CommandContext): Promise<number> {
+async function run({ values, positionals }: ParsedCommand, ctx: CommandContext): Promise<number> {
   const command = 'doctor';
-  const { values, positionals } = parseCommand(
-    command,
-    args,
-    {
-      ...connectionOptions,
-      ...activityOptions,
-      ...jsonOption,
-      ...webhookOption,
-      repair: { type: 'boolean' },
-    },
-    { names: ['id'] },
-  );
   const id = positionals[0]!;
   const json = values['json'] === true;
   const { out, io } = ctx;
@@ -103,9 +90,9 @@ async function run(args: readonly string[], ctx: CommandContext): Promise<number
     diagnose(conn, id, { hasActivity: activity !== undefined, now: ctx.now(), signal: io.signal });
 
   if (!json) {
-    out.line(`Checking "${id}"`);
-    out.line(`  gateway     ${config.gatewayUrl}`);
-    out.line(
+    out.wrapped(`Checking "${id}"`);
+    out.wrapped(`  gateway     ${config.gatewayUrl}`);
+    out.wrapped(
       `  WPPConnect  ${config.wppconnect?.url ?? 'not given (WPPCONNECT_BASE_URL): only the gateway’s word'}`,
     );
     out.line();
@@ -115,10 +102,10 @@ async function run(args: readonly string[], ctx: CommandContext): Promise<number
 
   if (!values['repair'] || before.ok || before.repair === null) {
     if (!json && !before.ok && before.repair) {
-      out.line(`To apply the remedy: whatsapp-gateway doctor ${id} --repair`);
+      out.wrapped(`To apply the remedy: whatsapp-gateway doctor ${id} --repair`);
     }
     if (json) out.json({ ...before, repaired: null, after: null });
-    return exitFor(before);
+    return exitFor(before, conn);
   }
 
   const progress = new Progress(out, json ? 'off' : out.tty ? 'spinner' : 'lines', ctx.now);
@@ -140,39 +127,41 @@ async function run(args: readonly string[], ctx: CommandContext): Promise<number
   const after = await check();
   if (!json) {
     printChecklist(out, after);
-    if (after.info?.status === 'qr_required') out.line(`Scan its QR code: whatsapp-gateway reconnect ${id}`);
+    if (after.info?.status === 'qr_required')
+      out.wrapped(`Scan its QR code: whatsapp-gateway reconnect ${id}`);
   } else {
     out.json({ ...before, repaired: { action: before.repair, report: outcome.report }, after });
   }
-  return exitFor(after);
+  return exitFor(after, conn);
 }
 
 /** The `doctor` command. */
-export const doctorCommand: Command = {
+export const doctorCommand = defineCommand({
   name: 'doctor',
   summary: 'check one session link by link, with a remedy for each failure (--repair)',
-  help: `Usage: whatsapp-gateway doctor <id> [--repair] [options]
-
-Answers "why does this channel not work?" by checking each link in order:
-  gateway reachable · gateway secret accepted (a proxy's 401 is told apart from a bad secret) ·
-  channel known to the gateway (and "did you mean ImobSites?" for case-only misses) ·
-  WPPConnect reachable · session on WPPConnect (or never propagated by the gateway) ·
-  gateway and WPPConnect agree · QR code obtainable (when one is needed) · liveness probe · last message
-Each line is ✓ (passed), ✗ (failed, with the remedy under it) or – (skipped: an earlier check failed, or
-it does not apply, e.g. no WPPConnect URL was given).
-
-Options:
-  --repair                apply the remedy through the manager, then check again: start a session the gateway
-                          never propagated, reconnect a closed or dead one, restart a zombie (--force)
-  --json                  print the checks (and the repair and the second round) as JSON
-${WEBHOOK_HELP}
-
-${ACTIVITY_HELP}
-
-${CONNECTION_HELP}
-
-${EXIT_HELP}
-Here, 0 means every check passed (after the repair, with --repair), 1 that something failed, 3 that
-the gateway could not be reached (or a proxy refused the request).`,
+  usage: '<id> [--repair] [options]',
+  description: `Answers "why does this channel not work?" by checking each link in order: gateway reachable · gateway secret accepted (a proxy's 401 is told apart from a bad secret) · channel known to the gateway (and "did you mean Sales?" for case-only misses) · WPPConnect reachable · session on WPPConnect (or never propagated by the gateway) · gateway and WPPConnect agree · QR code obtainable (when one is needed) · liveness probe · last message.
+Each line is ✓ (passed), ✗ (failed, with the remedy under it) or – (skipped: an earlier check failed, or it does not apply, e.g. no WPPConnect URL was given).`,
+  positionals: { names: ['id'] },
+  options: [
+    {
+      title: 'Options',
+      options: {
+        repair: {
+          type: 'boolean',
+          help: 'apply the remedy through the manager, then check again: start a session the gateway never propagated, reconnect a closed or dead one, restart a zombie (--force)',
+        },
+        json: {
+          ...jsonOption.json,
+          help: 'print the checks (and the repair and the second round) as JSON',
+        },
+        ...webhookOption,
+      },
+    },
+    activityGroup,
+    connectionGroup,
+  ],
+  footer:
+    'Here, 0 means every check passed (after the repair, with --repair), 1 that something failed, 2 that a secret was rejected, 3 that the gateway could not be reached (or a proxy refused the request).',
   run,
-};
+});

@@ -1,29 +1,22 @@
 /**
- * `whatsapp-gateway healthcheck`: the cron job. The successor of Pixel Hub's
- * `scripts/healthcheck_whatsapp_sessions.php` (same flags: `--dry-run`, `--silent-hours`): one line per
- * session, a summary, and an exit code that says whether all is well.
+ * `whatsapp-gateway healthcheck`: the cron job (the successor of Pixel Hub's
+ * `scripts/healthcheck_whatsapp_sessions.php`, with the same flags `--dry-run` and `--silent-hours`): one line
+ * per session, a summary, and an exit code that says whether all is well.
  * @module
  */
 import type { HealthEntry, HealthReport, SessionStatus } from '../../sessions/types.js';
 import { activityFromOptions } from '../activity.js';
 import {
-  activityOptions,
-  connectionOptions,
+  activityGroup,
+  connectionGroup,
   jsonOption,
   numberOption,
-  parseCommand,
+  type ParsedCommand,
   stringOption,
   webhookOption,
 } from '../args.js';
-import {
-  ACTIVITY_HELP,
-  CONNECTION_HELP,
-  type Command,
-  type CommandContext,
-  EXIT_HELP,
-  WEBHOOK_HELP,
-} from '../command.js';
-import { connect, loadConfig, webhookTemplate } from '../config.js';
+import { type CommandContext, defineCommand } from '../command.js';
+import { assertSecretsAccepted, connect, loadConfig, webhookTemplate } from '../config.js';
 import { ExitCode, UsageError } from '../exit.js';
 import { type Output, relativeTime, table } from '../output.js';
 
@@ -76,30 +69,32 @@ export function printHealth(out: Output, report: HealthReport, now: number): voi
     const extra = repairText(entry);
     return [mark, entry.id, entry.health, `${verdict(entry, now)}${extra ? ` ${extra}` : ''}`];
   });
-  if (rows.length > 0)
-    for (const line of table(['', 'SESSION', 'HEALTH', 'WHY'], rows).slice(1)) out.line(line);
+  if (rows.length > 0) {
+    // On a narrow terminal a long id and the reason give way in turns; the mark and the verdict stay whole.
+    const fit = {
+      width: out.width,
+      shrink: [
+        [3, 12],
+        [1, 20],
+        [3, 4],
+        [1, 4],
+      ] as const,
+    };
+    for (const line of table(['', 'SESSION', 'HEALTH', 'WHY'], rows, fit).slice(1)) out.line(line);
+  }
   const c = report.counts;
   const repairs =
     report.repairs.attempted > 0
       ? ` (before repairs); repairs: ${report.repairs.repaired} done, ${report.repairs.failed} failed`
       : '';
-  out.line(
+  out.wrapped(
     `${report.ok ? 'OK' : 'NOT OK'}: ${c.total} session${c.total === 1 ? '' : 's'}, ${c.healthy} healthy, ${c.zombie} zombie, ` +
       `${c.starting} starting, ${c.disconnected} disconnected, ${c.not_propagated} not propagated, ${c.unknown} unknown${repairs}.`,
   );
 }
 
-async function run(args: readonly string[], ctx: CommandContext): Promise<number> {
+async function run({ values }: ParsedCommand, ctx: CommandContext): Promise<number> {
   const command = 'healthcheck';
-  const { values } = parseCommand(command, args, {
-    ...connectionOptions,
-    ...activityOptions,
-    ...jsonOption,
-    ...webhookOption,
-    repair: { type: 'boolean' },
-    'dry-run': { type: 'boolean' },
-    'silent-hours': { type: 'string' },
-  });
   if (
     stringOption(values, 'silent-hours') !== undefined &&
     stringOption(values, 'zombie-hours') !== undefined
@@ -117,17 +112,18 @@ async function run(args: readonly string[], ctx: CommandContext): Promise<number
   );
   const config = await loadConfig(command, values, ctx.io, ctx.out);
   const activity = await activityFromOptions(command, values, ctx.io, config.timeoutMs);
-  const { manager } = connect(command, config, {
+  const conn = connect(command, config, {
     activity,
     zombieAfterMs: hours * 3_600_000,
     webhookUrl: webhookTemplate(command, values, ctx.io),
     warn: (message) => ctx.out.error(`warning: ${message}`),
   });
-  const report = await manager.healthcheck({
+  const report = await conn.manager.healthcheck({
     repair: values['repair'] === true || values['dry-run'] === true,
     dryRun: values['dry-run'] === true,
     ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
   });
+  assertSecretsAccepted(conn);
   if (values['json'] === true) ctx.out.json(report);
   else printHealth(ctx.out, report, ctx.now());
   if (activity === undefined && values['json'] !== true) {
@@ -137,31 +133,34 @@ async function run(args: readonly string[], ctx: CommandContext): Promise<number
 }
 
 /** The `healthcheck` command. */
-export const healthcheckCommand: Command = {
+export const healthcheckCommand = defineCommand({
   name: 'healthcheck',
   summary: 'for cron: classify every session, exit 1 when one is unhealthy (--repair)',
-  help: `Usage: whatsapp-gateway healthcheck [--repair] [--dry-run] [--silent-hours N] [options]
-
-Classifies every session as healthy, zombie (connected but silent for longer than N hours), starting
-(WPPConnect is launching its browser), disconnected, not propagated (the gateway has it, WPPConnect does not)
-or unknown (the evidence could not be read, or the activity source failed: that exits 1 too). Prints
-one line per session and a summary; no spinner, no colours. Meant for cron, e.g. every 15 minutes:
-  */15 * * * * whatsapp-gateway healthcheck --repair --activity-url https://hub.example/wpp-activity
-
-Options:
-  --repair                reconnect every unhealthy session (zombies with --force); unknown ones are left
-                          alone, since repairing blind could restart a healthy session; a starting one
-                          is waited for, and restarted (once) only if it stays starting too long
-  --dry-run               say what --repair would do, without doing it
-  --silent-hours <n>      the zombie threshold, as Pixel Hub's script calls it (same as --zombie-hours)
-  --json                  print the HealthReport as JSON
-${WEBHOOK_HELP}
-
-${ACTIVITY_HELP}
-
-${CONNECTION_HELP}
-
-${EXIT_HELP}
-Here, 1 means at least one session is unhealthy after the repairs, if any.`,
+  usage: '[--repair] [--dry-run] [--silent-hours <n>] [options]',
+  description: `Classifies every session as healthy, zombie (connected but silent for longer than n hours), starting (WPPConnect is launching its browser), disconnected, not propagated (the gateway has it, WPPConnect does not) or unknown (the evidence could not be read, or the activity source failed: that exits 1 too). Prints one line per session and a summary; no spinner, no colours. Meant for cron, e.g. every 15 minutes:
+  */15 * * * * whatsapp-gateway healthcheck --repair --activity-url https://app.example/wpp-activity`,
+  options: [
+    {
+      title: 'Options',
+      options: {
+        repair: {
+          type: 'boolean',
+          help: 'reconnect every unhealthy session (zombies with --force); unknown ones are left alone, since repairing blind could restart a healthy session; a starting one is waited for, and restarted (once) only if it stays starting too long',
+        },
+        'dry-run': { type: 'boolean', help: 'say what --repair would do, without doing it' },
+        'silent-hours': {
+          type: 'string',
+          arg: 'n',
+          help: 'the zombie threshold under its older name (same as --zombie-hours)',
+          number: { min: 0.001 },
+        },
+        json: { ...jsonOption.json, help: 'print the HealthReport as JSON' },
+        ...webhookOption,
+      },
+    },
+    activityGroup,
+    connectionGroup,
+  ],
+  footer: 'Here, 1 means at least one session is unhealthy after the repairs, if any.',
   run,
-};
+});

@@ -4,9 +4,9 @@
  */
 import type { SessionInfo, SessionStatus } from '../../sessions/types.js';
 import { activityFromOptions } from '../activity.js';
-import { activityOptions, connectionOptions, jsonOption, numberOption, parseCommand } from '../args.js';
-import { ACTIVITY_HELP, CONNECTION_HELP, type Command, type CommandContext, EXIT_HELP } from '../command.js';
-import { connect, loadConfig } from '../config.js';
+import { activityGroup, connectionGroup, numberOption, type ParsedCommand } from '../args.js';
+import { type CommandContext, defineCommand } from '../command.js';
+import { assertSecretsAccepted, connect, loadConfig } from '../config.js';
 import { ExitCode } from '../exit.js';
 import { type Cell, type Output, relativeTime, type Styles, table } from '../output.js';
 
@@ -28,6 +28,19 @@ function wppCell(info: SessionInfo, verified: boolean): string {
   return info.alive === false ? `${info.wppconnectStatus} (dead page)` : info.wppconnectStatus;
 }
 
+/** The columns of the sessions table (short enough for 80 columns with ids up to 16 characters). */
+const SESSIONS_HEADERS = ['SESSION', 'STATUS', 'GATEWAY', 'WPPCONNECT', 'LAST MESSAGE', 'FLAGS'];
+
+/** The verdicts of a session: `zombie`, `inconsistent`, both, or `–`. */
+function flagsCell(info: SessionInfo, style: Styles): Cell {
+  const flags = [
+    ...(info.isZombie ? [{ text: 'zombie', show: style.warn('zombie') }] : []),
+    ...(info.inconsistent ? [{ text: 'inconsistent', show: style.fail('inconsistent') }] : []),
+  ];
+  if (flags.length === 0) return '–';
+  return { text: flags.map((f) => f.text).join(','), show: flags.map((f) => f.show).join(',') };
+}
+
 /**
  * Prints the sessions table, the notes that explain its verdicts, and a one-line summary.
  * @param hasActivity - Whether an activity source was given (otherwise last activity is unknown, not "none").
@@ -38,25 +51,30 @@ export function printSessions(
   { now, hasActivity, verified }: { now: number; hasActivity: boolean; verified: boolean },
 ): void {
   if (infos.length === 0) {
-    out.line('The gateway lists no sessions (and WPPConnect has none it does not list).');
+    out.wrapped('The gateway lists no sessions (and WPPConnect has none it does not list).');
     return;
   }
   const style = out.style;
-  const yesNo = (flag: boolean, color: (text: string) => string): Cell =>
-    flag ? { text: 'yes', show: color('yes') } : 'no';
   const rows = infos.map((info): Cell[] => [
     info.id,
     { text: info.status, show: statusStyle(info.status, info.isZombie, style)(info.status) },
     info.gatewayStatus ?? '(not listed)',
     wppCell(info, verified),
     hasActivity ? relativeTime(info.lastActivityAt, now) : '–',
-    info.status === 'connected' ? yesNo(info.isZombie, style.warn) : '–',
-    yesNo(info.inconsistent, style.fail),
+    flagsCell(info, style),
   ]);
-  for (const line of table(
-    ['SESSION', 'STATUS', 'GATEWAY SAYS', 'WPPCONNECT SAYS', 'LAST MESSAGE', 'ZOMBIE', 'INCONSISTENT'],
-    rows,
-  )) {
+  // On a narrow terminal a very long id is cut to 20 first, then the flags, the time and the claims give way
+  // a little, then everything; the true status and the id keep the most: they are what the reader acts on.
+  const shrink = [
+    [0, 20],
+    [2, 4],
+    [3, 4],
+    [5, 4],
+    [4, 4],
+    [1, 4],
+    [0, 4],
+  ] as const;
+  for (const line of table(SESSIONS_HEADERS, rows, { width: out.width, shrink })) {
     out.line(line);
   }
   const notes: string[] = [];
@@ -68,17 +86,17 @@ export function printSessions(
   }
   if (notes.length > 0) {
     out.line();
-    for (const note of notes) out.line(`  ${note}`);
+    for (const note of notes) out.wrapped(`  ${note}`, 4);
   }
   out.line();
-  out.line(summary(infos));
+  out.wrapped(summary(infos));
   if (!verified) {
-    out.line(
+    out.wrapped(
       style.warn('WPPConnect was not asked (no WPPCONNECT_BASE_URL): the statuses are the gateway’s word.'),
     );
   }
   if (!hasActivity) {
-    out.line(style.dim('No activity source: pass --activity-file or --activity-url to spot zombies.'));
+    out.wrapped(style.dim('No activity source: pass --activity-file or --activity-url to spot zombies.'));
   }
 }
 
@@ -98,21 +116,17 @@ function summary(infos: readonly SessionInfo[]): string {
   return `${infos.length} session${infos.length === 1 ? '' : 's'}: ${parts.join(', ')}.`;
 }
 
-async function run(args: readonly string[], ctx: CommandContext): Promise<number> {
-  const { values } = parseCommand('sessions', args, {
-    ...connectionOptions,
-    ...activityOptions,
-    ...jsonOption,
-  });
+async function run({ values }: ParsedCommand, ctx: CommandContext): Promise<number> {
   const config = await loadConfig('sessions', values, ctx.io, ctx.out);
   const activity = await activityFromOptions('sessions', values, ctx.io, config.timeoutMs);
   const zombieHours = numberOption('sessions', values, 'zombie-hours', { fallback: 4, min: 0.001 });
-  const { manager } = connect('sessions', config, {
+  const conn = connect('sessions', config, {
     activity,
     zombieAfterMs: zombieHours * 3_600_000,
     warn: (message) => ctx.out.error(`warning: ${message}`),
   });
-  const infos = await manager.listSessions(ctx.io.signal ? { signal: ctx.io.signal } : {});
+  const infos = await conn.manager.listSessions(ctx.io.signal ? { signal: ctx.io.signal } : {});
+  assertSecretsAccepted(conn);
   if (values['json'] === true) ctx.out.json(infos);
   else {
     printSessions(ctx.out, infos, {
@@ -125,27 +139,27 @@ async function run(args: readonly string[], ctx: CommandContext): Promise<number
 }
 
 /** The `sessions` command. */
-export const sessionsCommand: Command = {
+export const sessionsCommand = defineCommand({
   name: 'sessions',
   summary: 'every session: true status, both claims, last message, zombie, inconsistent',
-  help: `Usage: whatsapp-gateway sessions [options]
-
-Lists every session the gateway knows, plus those only WPPConnect has, with:
-  STATUS           the true status: WPPConnect's word (and a liveness probe) over the gateway's claim
-  GATEWAY SAYS     what the gateway claims
-  WPPCONNECT SAYS  what WPPConnect says ("dead page" when its browser no longer answers)
-  LAST MESSAGE     from --activity-file / --activity-url ("none": nothing recorded)
-  ZOMBIE           connected, but no message for longer than --zombie-hours
-  INCONSISTENT     the gateway's claim and the evidence disagree
-
-Options:
-  --json                  print the sessions as JSON (an array of SessionInfo)
-
-${ACTIVITY_HELP}
-
-${CONNECTION_HELP}
-
-${EXIT_HELP}
-Listing is not judging: use healthcheck for an exit code that reflects health.`,
+  usage: '[options]',
+  description: `Lists every session the gateway knows, plus those only WPPConnect has, with:
+  STATUS        the true status: WPPConnect's word (and a liveness probe) over the gateway's claim
+  GATEWAY       what the gateway claims ("(not listed)": only WPPConnect has the session)
+  WPPCONNECT    what WPPConnect says ("dead page" when its browser no longer answers)
+  LAST MESSAGE  from --activity-file / --activity-url ("none": nothing recorded)
+  FLAGS         zombie (connected, but no message for longer than --zombie-hours) and inconsistent (the gateway's claim and the evidence disagree)
+On a narrow terminal long cells are cut with "…"; --json has every value in full.`,
+  options: [
+    {
+      title: 'Options',
+      options: {
+        json: { type: 'boolean', help: 'print the sessions as JSON (an array of SessionInfo)' },
+      },
+    },
+    activityGroup,
+    connectionGroup,
+  ],
+  footer: 'Listing is not judging: use healthcheck for an exit code that reflects health.',
   run,
-};
+});

@@ -4,8 +4,8 @@
  * and the only secrets this command ever prints.
  * @module
  */
-import { jsonOption, numberOption, parseCommand, stringOption } from '../args.js';
-import type { Command, CommandContext } from '../command.js';
+import { didYouMean, numberOption, type ParsedCommand, stringOption } from '../args.js';
+import { type CommandContext, defineCommand } from '../command.js';
 import { ExitCode, UsageError } from '../exit.js';
 import type { Output } from '../output.js';
 import {
@@ -67,16 +67,15 @@ function untilAborted(signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-async function run(args: readonly string[], ctx: CommandContext): Promise<number> {
+async function run({ values }: ParsedCommand, ctx: CommandContext): Promise<number> {
   const command = 'simulate';
-  const { values } = parseCommand(command, args, {
-    ...jsonOption,
-    port: { type: 'string' },
-    scenario: { type: 'string' },
-  });
   const scenario = stringOption(values, 'scenario') ?? 'imobsites';
   if (!isScenario(scenario)) {
-    throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')}`, command);
+    const suggestion = didYouMean(scenario, SCENARIOS);
+    throw new UsageError(
+      `--scenario must be one of ${SCENARIOS.join(', ')}${suggestion ? `; did you mean ${suggestion}?` : ''}`,
+      command,
+    );
   }
   const port = numberOption(command, values, 'port', { fallback: 0, min: 0, max: 65_533 });
   if (!Number.isInteger(port)) throw new UsageError('--port must be a whole number', command);
@@ -116,15 +115,11 @@ async function run(args: readonly string[], ctx: CommandContext): Promise<number
 }
 
 /** The `simulate` command. */
-export const simulateCommand: Command = {
+export const simulateCommand = defineCommand({
   name: 'simulate',
   summary: 'a fake gateway + WPPConnect on 127.0.0.1, to try every command safely',
-  help: `Usage: whatsapp-gateway simulate [--scenario imobsites|zombie|healthy] [--port N] [--json]
-
-Starts a fake gateway and a fake WPPConnect on 127.0.0.1 (the SDK's own test fakes: WPPConnect's real
-status machine, the gateway's real faults), seeds a scenario, and runs until Ctrl+C (SIGINT or SIGTERM).
-Real time, short timings: a QR appears 0.8 s after a start, rotates every 15 s, and an unscanned session
-closes after 2 minutes.
+  usage: `[--scenario ${SCENARIOS.join('|')}] [--port <n>] [--json]`,
+  description: `Starts a fake gateway and a fake WPPConnect on 127.0.0.1 (the SDK's own test fakes: WPPConnect's real status machine, the gateway's real faults), seeds a scenario, and runs until Ctrl+C (SIGINT or SIGTERM). Real time, short timings: a QR appears 0.8 s after a start, rotates every 15 s, and an unscanned session closes after 2 minutes.
 
 Scenarios:
 ${SCENARIOS.map((name) => `  ${name}${name === 'imobsites' ? ' (the default)' : ''}\n${SCENARIO_TEXT[name].map((line) => `    ${line}`).join('\n')}`).join('\n')}
@@ -134,14 +129,25 @@ It also serves, on a third port:
   POST /simulator/scan/<id>     the phone scans the QR code of <id>
   POST /simulator/webhook/<id>  a webhook sink: a message body counts as activity for <id>
 
-It prints the env lines to export in another terminal, with the simulator's secrets: random throwaway
-values, printed on purpose (the only secrets this command ever prints).
-
-Options:
-  --scenario <name>       what to seed (default imobsites)
-  --port <n>              gateway on n, WPPConnect on n+1, the simulator routes on n+2 (default: free ports)
-  --json                  print one JSON line with the URLs and the env instead of the banner
-
-Exit codes: 0 stopped by a signal, 2 usage error (or a port in use).`,
+It prints the env lines to export in another terminal, with the simulator's secrets: random throwaway values, printed on purpose (the only secrets this command ever prints).`,
+  options: [
+    {
+      title: 'Options',
+      options: {
+        scenario: { type: 'string', arg: 'name', help: 'what to seed', default: 'imobsites' },
+        port: {
+          type: 'string',
+          arg: 'n',
+          help: 'gateway on n, WPPConnect on n+1, the simulator routes on n+2 (default: free ports)',
+          number: { min: 0, max: 65_533, integer: true },
+        },
+        json: {
+          type: 'boolean',
+          help: 'print one JSON line with the URLs and the env instead of the banner',
+        },
+      },
+    },
+  ],
+  exitCodes: 'Exit codes: 0 stopped by a signal, 2 usage error (or a port in use).',
   run,
-};
+});
