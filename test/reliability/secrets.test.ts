@@ -145,8 +145,7 @@ describe('every error path of the fault matrix, with random secrets and servers 
       { numRuns: cells.length },
     );
     expect(index).toBe(cells.length);
-    // 554 cells take ~10 s alone and over 25 s on a loaded 2-core machine: a time limit is no assertion here.
-  }, 120_000);
+  });
 });
 
 describe('success paths without echo: returned values carry no secret either', () => {
