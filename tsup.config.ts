@@ -5,6 +5,7 @@ import { defineConfig } from 'tsup';
 const library = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
+  'http/index': 'src/handler/index.ts',
   'store/index': 'src/store/index.ts',
   'sql/index': 'src/activity/index.ts',
 };

@@ -1,6 +1,7 @@
 // Loads the built package the way an ESM consumer does (through the package's own name and `exports`).
 import assert from 'node:assert/strict';
 import * as sdk from 'whatsapp-gateway-sdk';
+import * as http from 'whatsapp-gateway-sdk/http';
 import * as sql from 'whatsapp-gateway-sdk/sql';
 import * as store from 'whatsapp-gateway-sdk/store';
 import * as testing from 'whatsapp-gateway-sdk/testing';
@@ -16,6 +17,8 @@ for (const name of [
 ]) {
   assert.equal(typeof exported.get(name), 'function', `ESM export ${name}`);
 }
+assert.equal(typeof http.createSessionsHandler, 'function', 'ESM http export createSessionsHandler');
+assert.equal(typeof http.toHttpError, 'function', 'ESM http export toHttpError');
 assert.equal(typeof testing.FakeWppConnect, 'function', 'ESM testing export FakeWppConnect');
 const error = new sdk.NotFoundError('x', { status: 404 });
 assert.ok(error instanceof sdk.WhatsAppSdkError);
