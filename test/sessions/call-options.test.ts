@@ -100,7 +100,9 @@ describe('per-call options of createSession / ensureSession / reconnect', () => 
     const error = await world.manager.createSession('slow', { qrWaitMs: 5_000 }).catch((e: unknown) => e);
     // Still INITIALIZING when this call's 5 s bound ends: a stuck start, reported as such (issue #10).
     expect(error).toBeInstanceOf(PropagationError);
-    expect((error as PropagationError).message).toMatch(/stuck INITIALIZING on WPPConnect after [56] s \(the wait ended before stuckAfterMs/);
+    expect((error as PropagationError).message).toMatch(
+      /stuck INITIALIZING on WPPConnect after [56] s \(the wait ended before stuckAfterMs/,
+    );
     expect(world.clock.now() - started).toBeLessThan(10_000);
   });
 
