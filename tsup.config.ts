@@ -8,6 +8,8 @@ const library = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
   'testing/msw': 'src/testing/msw.ts',
+  'http/index': 'src/handler/index.ts',
+  'store/index': 'src/store/index.ts',
   'sql/index': 'src/activity/index.ts',
 };
 
@@ -40,7 +42,7 @@ export default defineConfig([
     clean: false,
     target: 'node20',
     noExternal: ['ky'],
-    // Shared chunks in CJS too: without them each entry carries its own copy of the error classes, and
+    // Shared chunks in CJS too: without them each entry (core, store, sql) carries its own copy of the error classes, and
     // `require('whatsapp-gateway-sdk/sql')`'s SqlConnectionError would not be an instance of the core's
     // ConnectionError.
     splitting: true,

@@ -43,7 +43,7 @@ function fleetOf(size: number): { rig: Rig; manager: InstanceType<typeof sdk.Ses
   const rig = inProcessRig({ autoCloseMs: 0 });
   seedFleet(rig.wpp, rig.gateway, sessionIds(size));
   const { gateway, wppconnect } = rig.clients();
-  const manager = new sdk.SessionManager({ gateway, wppconnect, activity: new CountingActivity(60_000) });
+  const manager = new sdk.SessionManager({ gateway, wppconnect, activity: new CountingActivity() });
   return { rig, manager };
 }
 

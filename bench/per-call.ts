@@ -4,8 +4,8 @@
  *
  * Two context variants run interleaved with them, because they split the overhead without patching the SDK:
  * a bare `fetch` carrying the same per-attempt timeout signal the SDK creates, and ky called with the
- * transport's own options. Then a CPU-only breakdown (a `fetch` stub that answers at once) times each piece
- * alone: ky's request building, the timeout signal, body reading, zod.
+ * transport's own options. A CPU-only breakdown (bench/per-call-pieces.ts, a `fetch` stub that answers at
+ * once) times each piece alone: ky's request building, the timeout signal, body reading, zod.
  * @module
  */
 import ky from 'ky';

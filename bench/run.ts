@@ -3,22 +3,25 @@
  *
  *   node --expose-gc --import tsx bench/run.ts               all of them, then rewrite the document
  *   node --expose-gc --import tsx bench/run.ts fleet memory  only these, printed; the document is left alone
- *                                                            (it must always come from one complete run)
+ *   node --expose-gc --import tsx bench/run.ts --update-doc sql
+ *                                                            only these, and their sections of the document
+ *                                                            replaced; the others' stay as they were
  *
  * Each benchmark runs in a fresh child process: what one leaves behind (pending timers, a grown heap, warm
  * connection pools) must not bend the next one, least of all the memory benchmark.
  * @module
  */
 import { fork } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fleet } from './fleet.js';
-import { renderDocument } from './lib/markdown.js';
+import { renderDocument, spliceDocument } from './lib/markdown.js';
 import { type BenchResult, machine } from './lib/report.js';
 import { formatMs } from './lib/stats.js';
 import { memory } from './memory.js';
 import { perCall } from './per-call.js';
 import { qrLatency } from './qr-latency.js';
 import { sizeAndStartup } from './size-startup.js';
+import { sqlActivity } from './sql.js';
 
 /** In the order they run and appear in the document. */
 const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
@@ -27,9 +30,11 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   'qr-latency': qrLatency,
   'size-startup': sizeAndStartup,
   memory,
+  sql: sqlActivity,
 };
 
 const CHILD_FLAG = '--child';
+const UPDATE_FLAG = '--update-doc';
 
 function print(result: BenchResult): void {
   console.log(`\n## ${result.title}  (${formatMs(result.durationMs)}, load at start ${result.loadAtStart})`);
@@ -71,8 +76,10 @@ async function child(id: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  if (args[0] === CHILD_FLAG) return child(args[1]!);
+  const all = process.argv.slice(2);
+  if (all[0] === CHILD_FLAG) return child(all[1]!);
+  const updateDoc = all.includes(UPDATE_FLAG);
+  const args = all.filter((arg) => arg !== UPDATE_FLAG);
   const unknown = args.filter((id) => !(id in BENCHMARKS));
   if (unknown.length > 0) {
     throw new Error(
@@ -88,9 +95,15 @@ async function main(): Promise<void> {
     print(result);
     results.push(result);
   }
-  if (args.length > 0) return;
-  const doc = renderDocument(results, machine(), performance.now() - started);
   const docs = new URL('../docs/', import.meta.url);
+  if (args.length > 0) {
+    if (!updateDoc) return;
+    const path = new URL('benchmarks.md', docs);
+    await writeFile(path, spliceDocument(await readFile(path, 'utf8'), results, machine()));
+    console.log(`\ndocs/benchmarks.md: the sections of ${ids.join(', ')} replaced`);
+    return;
+  }
+  const doc = renderDocument(results, machine(), performance.now() - started);
   await mkdir(docs, { recursive: true });
   await writeFile(new URL('benchmarks.md', docs), doc);
   console.log(`\ndocs/benchmarks.md rewritten (${formatMs(performance.now() - started)} in all)`);

@@ -22,7 +22,9 @@
  * ├── ResponseValidationError  the answer did not have a shape we know
  * ├── InvalidArgumentError     bad input, rejected before any request was sent
  * ├── PropagationError         a session could not be made to exist on WPPConnect
- * └── QrTimeoutError           no QR (nor a connection) within the wait bound
+ * ├── QrTimeoutError           no QR (nor a connection) within the wait bound
+ * ├── StoreError               the SessionStore (file, Redis) failed, was unreachable or too slow
+ * └── SessionBusyError         another process held the session's lease for longer than the wait bound
  * ```
  *
  * @module
@@ -48,7 +50,9 @@ export type ErrorCode =
   | 'invalid_argument'
   | 'propagation_failed'
   | 'qr_timeout'
-  | 'redirected';
+  | 'redirected'
+  | 'store_failed'
+  | 'session_busy';
 
 /** Where a failed request went and what came back. Every field is safe to log. */
 export interface ErrorContext {
@@ -429,5 +433,57 @@ export class QrTimeoutError extends WhatsAppSdkError {
       waitedMs: this.waitedMs,
       lastStatus: this.lastStatus,
     };
+  }
+}
+
+/** Which {@link StoreError} happened: no answer in time, no connection, or an answer that is a failure. */
+export type StoreFailure = 'timeout' | 'unavailable' | 'failed' | 'corrupt';
+
+/**
+ * The `SessionStore` could not do what was asked: Redis down, too slow or answering an error, a state file
+ * that cannot be read, written or locked. Thrown within a bound (a store call never hangs). The message names
+ * the store and the operation, and at most a short error code from the driver (such as `ECONNREFUSED` or
+ * `WRONGPASS`): never a URL, a password or a driver's full message, so it is safe to log.
+ */
+export class StoreError extends WhatsAppSdkError {
+  /** The store kind: `memory`, `file` or `redis`. */
+  readonly store: string;
+  /** The store operation, e.g. `lastActivity` or `acquireLease`. */
+  readonly operation: string;
+  /** What went wrong. */
+  readonly failure: StoreFailure;
+
+  /** @param message - Summary; @param options - The store, the operation and the kind of failure. */
+  constructor(message: string, options: { store: string; operation: string; failure: StoreFailure }) {
+    super(message, {}, 'store_failed');
+    this.store = options.store;
+    this.operation = options.operation;
+    this.failure = options.failure;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), store: this.store, operation: this.operation, failure: this.failure };
+  }
+}
+
+/**
+ * Another process held the session's lease (it was repairing or creating the session) for longer than the
+ * manager waits. Nothing was done to the session by this call; try again later.
+ */
+export class SessionBusyError extends WhatsAppSdkError {
+  /** The session whose lease was held. */
+  readonly sessionId: string;
+  /** How long this call waited, in milliseconds. */
+  readonly waitedMs: number;
+
+  /** @param message - Summary; @param options - The session and the wait. */
+  constructor(message: string, options: { sessionId: string; waitedMs: number }) {
+    super(message, {}, 'session_busy');
+    this.sessionId = options.sessionId;
+    this.waitedMs = options.waitedMs;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), sessionId: this.sessionId, waitedMs: this.waitedMs };
   }
 }

@@ -55,6 +55,8 @@ export type {
   WatchOptions,
   WebhookFeed,
 } from './sessions/watch-types.js';
+export { MemoryStore, type MemoryStoreOptions } from './store/memory.js';
+export type { LeaseInfo, PendingWork, RepairRecord, SessionStore, StoreLimits } from './store/types.js';
 export * from './webhooks/index.js';
 export type {
   StartSessionOptions,

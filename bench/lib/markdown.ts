@@ -22,6 +22,10 @@ function verdict(pass: boolean): string {
   return pass ? 'PASS' : '**MISS**';
 }
 
+function summaryRows(result: BenchResult): string[][] {
+  return result.targets.map((t) => [result.title, t.label, t.target, t.actual, verdict(t.pass)]);
+}
+
 function renderResult(result: BenchResult, machine: Machine): string {
   const parts: string[] = [`## ${result.title}`, ''];
   parts.push(
@@ -57,9 +61,7 @@ function renderResult(result: BenchResult, machine: Machine): string {
 export function renderDocument(results: readonly BenchResult[], machine: Machine, totalMs: number): string {
   const summary: Table = {
     columns: ['Benchmark', 'Target', 'Goal', 'Measured', 'Result'],
-    rows: results.flatMap((result) =>
-      result.targets.map((t) => [result.title, t.label, t.target, t.actual, verdict(t.pass)]),
-    ),
+    rows: results.flatMap(summaryRows),
   };
   return [
     '# Benchmarks',
@@ -75,4 +77,40 @@ export function renderDocument(results: readonly BenchResult[], machine: Machine
     '',
     ...results.map((result) => renderResult(result, machine)),
   ].join('\n');
+}
+
+/**
+ * The document with the sections (and summary rows) of `results` replaced, or added at the end, and every
+ * other benchmark's left as it was: for a run of some benchmarks only (`bench/run.ts --update-doc <id>…`).
+ */
+export function spliceDocument(existing: string, results: readonly BenchResult[], machine: Machine): string {
+  let doc = existing;
+  for (const result of results) {
+    const section = renderResult(result, machine);
+    const heading = `## ${result.title}\n`;
+    const start = doc.indexOf(heading);
+    if (start === -1) {
+      doc = `${doc.replace(/\n*$/, '\n\n')}${section}`;
+    } else {
+      const next = doc.indexOf('\n## ', start + heading.length);
+      doc = doc.slice(0, start) + section + (next === -1 ? '' : doc.slice(next + 1));
+    }
+    const lines = doc.split('\n');
+    const ours = (line: string) => line.startsWith(`| ${escapeCell(result.title)} |`);
+    const rows = summaryRows(result).map((row) => `| ${row.map(escapeCell).join(' | ')} |`);
+    const first = lines.findIndex(ours);
+    if (first !== -1) {
+      const kept = lines.filter((line) => !ours(line));
+      kept.splice(first, 0, ...rows);
+      doc = kept.join('\n');
+    } else {
+      // After the summary table's last row: the first table of the document.
+      const header = lines.findIndex((line) => line.startsWith('| Benchmark |'));
+      let end = header + 2;
+      while (end < lines.length && lines[end]!.startsWith('|')) end++;
+      if (header !== -1) lines.splice(end, 0, ...rows);
+      doc = lines.join('\n');
+    }
+  }
+  return doc;
 }

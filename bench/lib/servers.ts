@@ -93,21 +93,39 @@ export function seedFleet(wpp: FakeWppConnect, gateway: FakeGateway, ids: readon
 
 /**
  * An activity source (the SDK's `ActivitySource` shape) that counts its calls: the manager must make exactly
- * one per listing, whatever the size of the fleet. Every session was last active `ageMs` ago.
+ * one per listing, whatever the size of the fleet.
+ *
+ * A share `recentShare` of the sessions, spread evenly over the list (with 0.8: four in every five), had a
+ * message `recentAgeMs` ago; the others `staleAgeMs` ago, beyond the window in which a message spares the
+ * liveness probe but within the zombie threshold, so every session still reads connected.
  */
 export class CountingActivity {
   calls = 0;
   idsSeen = 0;
 
   constructor(
-    private readonly ageMs: number,
+    private readonly mix: { recentShare: number; recentAgeMs: number; staleAgeMs: number } = FLEET_MIX,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Whether the session at `index` of a listing had a recent message. */
+  static isRecent(index: number, share: number): boolean {
+    return Math.floor((index + 1) * share) > Math.floor(index * share);
+  }
 
   async lastActivity(ids: readonly string[]): Promise<ReadonlyMap<string, Date | null>> {
     this.calls++;
     this.idsSeen += ids.length;
-    const at = new Date(this.now() - this.ageMs);
-    return new Map(ids.map((id) => [id, at]));
+    const now = this.now();
+    const { recentShare, recentAgeMs, staleAgeMs } = this.mix;
+    return new Map(
+      ids.map((id, i) => [
+        id,
+        new Date(now - (CountingActivity.isRecent(i, recentShare) ? recentAgeMs : staleAgeMs)),
+      ]),
+    );
   }
 }
+
+/** The fleet of issue #15: 80 % of the sessions had a message 30 s ago, the rest an hour ago. */
+export const FLEET_MIX = { recentShare: 0.8, recentAgeMs: 30_000, staleAgeMs: 3_600_000 } as const;

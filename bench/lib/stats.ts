@@ -108,3 +108,9 @@ export function formatRatio(ratio: number): string {
 export function formatBytes(bytes: number): string {
   return `${bytes.toLocaleString('en-US')} B (${(bytes / 1024).toFixed(1)} KiB)`;
 }
+
+/** `1.02× / 1.05× / 1.10×`: min / median / max of a set of ratios, each measured side by side. */
+export function formatSpread(ratios: readonly number[]): string {
+  const s = summarize(ratios);
+  return `${formatRatio(s.min)} / ${formatRatio(s.median)} / ${formatRatio(s.max)}`;
+}

@@ -6,7 +6,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { SqlActivityLayout } from '../activity/sql.js';
 import type { ActivitySource } from '../webhooks/tracker.js';
+import {
+  ACTIVITY_DB_ENV,
+  type ActivityDbOrigin,
+  activityFromDatabase,
+  type DatabaseActivity,
+  parseActivityDbUrl,
+} from './activity-db.js';
 import { type OptionValues, stringOption } from './args.js';
 import { ENV } from './config.js';
 import { UsageError } from './exit.js';
@@ -123,10 +131,50 @@ export function combineActivity(sources: readonly ActivitySource[]): ActivitySou
   };
 }
 
+const LAYOUTS: readonly SqlActivityLayout[] = ['events', 'json', 'latest'];
+
 /**
- * The activity source the options ask for: `--activity-file`, `--activity-url` (or `WPP_ACTIVITY_URL`), both,
- * or none (undefined: zombies cannot be judged).
- * @throws {@link UsageError} for an unreadable file or a URL that is not http(s).
+ * The database source of `--activity-db` / `WPP_ACTIVITY_DB` (the flag wins), checked with one lookup; undefined
+ * when neither is set.
+ */
+async function databaseFromOptions(
+  command: string,
+  values: OptionValues,
+  io: CliIo,
+  timeoutMs: number,
+): Promise<DatabaseActivity | undefined> {
+  const flag = stringOption(values, 'activity-db');
+  const env = io.env[ACTIVITY_DB_ENV];
+  const [value, origin]: [string | undefined, ActivityDbOrigin] =
+    flag !== undefined ? [flag, '--activity-db'] : [env || undefined, ACTIVITY_DB_ENV];
+  if (value === undefined) return undefined;
+  const layout = stringOption(values, 'activity-layout') as SqlActivityLayout | undefined;
+  if (layout !== undefined && !LAYOUTS.includes(layout)) {
+    throw new UsageError('--activity-layout must be events, json or latest', command);
+  }
+  const column = (name: string) => stringOption(values, name);
+  return await activityFromDatabase(
+    command,
+    parseActivityDbUrl(command, value, origin),
+    {
+      layout,
+      table: column('activity-table'),
+      sessionColumn: column('activity-session-column'),
+      timeColumn: column('activity-time-column'),
+      eventColumn: column('activity-event-column'),
+      timeZone: column('activity-time-zone'),
+    },
+    timeoutMs,
+  );
+}
+
+/**
+ * The activity source the options ask for: `--activity-file`, `--activity-url` (or `WPP_ACTIVITY_URL`),
+ * `--activity-db` (or `WPP_ACTIVITY_DB`), several (the latest time wins), or none (undefined: zombies cannot be
+ * judged).
+ * @throws {@link UsageError} for an unreadable file, a URL that is not http(s), a database URL that is not
+ *   mysql:// or postgres:// or holds a password in the flag; the database source's typed errors when the
+ *   database refuses the login or the query.
  */
 export async function activityFromOptions(
   command: string,
@@ -150,6 +198,22 @@ export async function activityFromOptions(
     }
     sources.push(activityFromUrl(url, { timeoutMs }));
   }
+  const database = await databaseFromOptions(command, values, io, timeoutMs);
+  if (database) sources.push(database);
   if (sources.length === 0) return undefined;
-  return sources.length === 1 ? sources[0] : combineActivity(sources);
+  const source = sources.length === 1 ? sources[0]! : combineActivity(sources);
+  if (database) databases.set(source, database);
+  return source;
+}
+
+/** The database source behind each source {@link activityFromOptions} returned, for {@link activityFailure}. */
+const databases = new WeakMap<ActivitySource, DatabaseActivity>();
+
+/**
+ * Why the activity database's last lookup failed, if it did. The `SessionManager` carries on without activity
+ * when its source fails (and only logs it), so a command that must not call a session healthy on evidence it
+ * never got checks this after the run.
+ */
+export function activityFailure(source: ActivitySource | undefined): Error | undefined {
+  return source === undefined ? undefined : databases.get(source)?.failure;
 }

@@ -112,6 +112,46 @@ export const activityOptions = {
     help: 'GET answering the same JSON, one request per run',
     env: 'WPP_ACTIVITY_URL',
   },
+  'activity-db': {
+    type: 'string',
+    arg: 'url',
+    help: 'the MySQL/MariaDB or PostgreSQL database holding your webhook log (mysql://user@host/db, postgres://user@host/db), WITHOUT a password: a URL with one goes in the environment. Needs the mysql2 or pg package',
+    env: 'WPP_ACTIVITY_DB',
+    envHelp: 'mysql:// or postgres:// URL of the webhook log database, password allowed',
+  },
+  'activity-table': {
+    type: 'string',
+    arg: 'name',
+    help: 'its table, schema.table allowed (default webhook_raw_logs; whatsapp_session_activity for --activity-layout latest)',
+  },
+  'activity-layout': {
+    type: 'string',
+    arg: 'layout',
+    help: 'events: one row per webhook, session id in its own column; json: the id only inside payload_json (slow: every row is read); latest: one row per session',
+    default: 'events',
+  },
+  'activity-session-column': {
+    type: 'string',
+    arg: 'name',
+    help: 'the session id column (events, latest)',
+    default: 'session_id',
+  },
+  'activity-time-column': {
+    type: 'string',
+    arg: 'name',
+    help: 'the time column (default created_at; last_message_at for latest)',
+  },
+  'activity-event-column': {
+    type: 'string',
+    arg: 'name',
+    help: 'the event type column (events, json); only message events count',
+    default: 'event_type',
+  },
+  'activity-time-zone': {
+    type: 'string',
+    arg: 'zone',
+    help: "the zone a zone-less time column (DATETIME, timestamp) was written in: UTC, -03:00, America/Sao_Paulo (default: the database session's)",
+  },
   'zombie-hours': {
     type: 'string',
     arg: 'n',

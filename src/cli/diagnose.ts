@@ -269,9 +269,14 @@ export async function diagnose(conn: Connection, id: string, options: DiagnoseOp
 
   await checkQr(conn, list, info, id, qr, wpp !== undefined, call);
 
-  if (info.wppconnectStatus === 'CONNECTED' && info.alive === true)
-    list.ok(probe, 'its browser page answers');
-  else if (info.wppconnectStatus === 'CONNECTED' && info.alive === false) {
+  if (info.wppconnectStatus === 'CONNECTED' && info.alive === true) {
+    // A recent message stands in for the probe (SessionManagerOptions.recentMessageMs): say which it was.
+    const byMessage = info.zombie?.sources.includes('message:alive');
+    list.ok(
+      probe,
+      byMessage ? 'a message arrived just now (a dead page delivers none)' : 'its browser page answers',
+    );
+  } else if (info.wppconnectStatus === 'CONNECTED' && info.alive === false) {
     list.fail(
       probe,
       'WPPConnect says CONNECTED but its browser page is dead',

@@ -9,6 +9,8 @@
  * | 3 | unreachable: connection error, timeout, a proxy's 401, or the proxy's 502/504 page |
  * @module
  */
+
+import { SqlConnectionError, SqlQueryError } from '../activity/sql-errors.js';
 import {
   AbortError,
   AuthenticationError,
@@ -69,6 +71,16 @@ const SERVICE_NAMES = { gateway: 'the gateway', wppconnect: 'WPPConnect', sdk: '
  */
 export function hintFor(error: unknown): string | undefined {
   if (!(error instanceof WhatsAppSdkError)) return undefined;
+  if (error instanceof SqlConnectionError) {
+    return error.code === 'bad_secret'
+      ? 'the activity database refused the login: check the user and the password in WPP_ACTIVITY_DB.'
+      : 'could not reach the activity database, or it dropped the connection: check the host, port and database of WPP_ACTIVITY_DB / --activity-db, and that it runs.';
+  }
+  if (error instanceof SqlQueryError) {
+    return 'the activity database rejected the query: check --activity-table, --activity-layout and the --activity-*-column flags against your table.';
+  }
+  // Errors raised outside any HTTP call (the activity database's timeout) name no URL to check.
+  if (error.service === 'sdk' && error instanceof ConnectionError) return undefined;
   const gateway = error.service === 'gateway';
   const urlVar = gateway
     ? 'WPP_GATEWAY_BASE_URL or --gateway-url'

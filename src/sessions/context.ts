@@ -6,6 +6,7 @@
 import { AbortError, InvalidArgumentError, type SessionAction, WhatsAppSdkError } from '../errors.js';
 import type { WhatsAppGatewayClient } from '../gateway/client.js';
 import { sleep } from '../http/delay.js';
+import { AdaptiveLimit } from '../internal/adaptive-limit.js';
 import type { LogFields, Logger } from '../logger.js';
 import type { ActivitySource } from '../webhooks/tracker.js';
 import type { WppConnectClient } from '../wppconnect/client.js';
@@ -41,10 +42,27 @@ export interface SessionManagerOptions {
   stuckAfterMs?: number;
   /** How many QR attempts the gateway-only mode makes per round (field notes §6). Default 5. */
   gatewayQrAttempts?: number;
-  /** Most WPPConnect lookups in flight when listing. Default 8. */
+  /**
+   * Most sessions looked up on WPPConnect at once when listing (each lookup is one or two calls). Default 16.
+   * With `adaptiveConcurrency` on, this is the ceiling the limit moves under.
+   */
   concurrency?: number;
+  /**
+   * Let the listing limit follow WPPConnect's answers: halve it on 5xx, 429, timeouts and dropped
+   * connections, and raise it back by one per window of answers while latency holds (within twice the
+   * fastest answer), never above `concurrency`. Default true. The limit is shared by every listing of this
+   * manager, so a server that struggled in one round is not hit at full width in the next.
+   */
+  adaptiveConcurrency?: boolean;
   /** Probe CONNECTED sessions with check-connection-session. Default true. */
   probeConnected?: boolean;
+  /**
+   * A CONNECTED session whose last message (from `activity`) arrived within this many ms is taken as alive
+   * without the liveness probe: a dead page delivers no messages, so a recent one proves it was alive then.
+   * Default 120 000 (2 min); 0 probes every CONNECTED session. The session's notes and zombie evidence say
+   * when a message stood in for the probe.
+   */
+  recentMessageMs?: number;
   /** Time source; inject one in tests. Default: the system clock. */
   clock?: Clock;
   /** Receives what the manager does (info) and what looks wrong (warn). */
@@ -78,10 +96,26 @@ export interface ResolvedOptions {
   stuckAfterMs: number;
   gatewayQrAttempts: number;
   concurrency: number;
+  adaptiveConcurrency: boolean;
   probeConnected: boolean;
+  recentMessageMs: number;
 }
 
 const FOUR_HOURS = 4 * 3_600_000;
+/**
+ * Sessions looked up at once when listing. The real WPPConnect server checks a bcrypt token (cost 10, tens
+ * of ms of CPU) in its four-thread libuv pool on every call, so a handful of calls in flight already fills
+ * it; 16 keeps a remote server (tens of ms away) busy while the service's own sends, queued behind them,
+ * wait a fraction of a second at most. The adaptive limit halves it when the server starts failing.
+ */
+const DEFAULT_CONCURRENCY = 16;
+/**
+ * How recent a message must be to stand in for the liveness probe. Shorter than any sensible healthcheck
+ * interval (minutes), so a page that died stays reported alive at most this long after its last message,
+ * and the next listing after that probes it; long enough that a busy session (a message every minute or
+ * so) is seldom probed.
+ */
+const DEFAULT_RECENT_MESSAGE_MS = 120_000;
 /** Shortest repeating poll: anything faster hammers WPPConnect (and a 0 never yields). */
 const MIN_REPEATING_POLL_MS = 10;
 
@@ -89,6 +123,13 @@ function positive(value: number | undefined, fallback: number, name: string): nu
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
     throw new InvalidArgumentError(`options.${name}`, 'must be a positive number');
+  return value;
+}
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0)
+    throw new InvalidArgumentError(`options.${name}`, 'must be a non-negative number');
   return value;
 }
 
@@ -123,8 +164,10 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
     pollIntervalsMs: intervals,
     stuckAfterMs: positive(options.stuckAfterMs, 60_000, 'stuckAfterMs'),
     gatewayQrAttempts: Math.floor(positive(options.gatewayQrAttempts, 5, 'gatewayQrAttempts')),
-    concurrency: Math.floor(positive(options.concurrency, 8, 'concurrency')),
+    concurrency: Math.floor(positive(options.concurrency, DEFAULT_CONCURRENCY, 'concurrency')),
+    adaptiveConcurrency: options.adaptiveConcurrency ?? true,
     probeConnected: options.probeConnected ?? true,
+    recentMessageMs: nonNegative(options.recentMessageMs, DEFAULT_RECENT_MESSAGE_MS, 'recentMessageMs'),
   };
 }
 
@@ -151,6 +194,8 @@ export class SessionContext {
   readonly clock: Clock;
   /** When this manager last restarted each session into CONNECTED; the zombie rule counts silence from there too. */
   readonly restartedAt = new Map<string, Date>();
+  /** How many WPPConnect lookups may run at once; shared by every listing of this manager. */
+  readonly limit: AdaptiveLimit;
   /** Subscribers of `SessionManager.events` (besides `onEvent`). */
   readonly listeners = new Set<(event: SessionEvent) => void>();
   /** The shared status polls of `watch`, and the pairing codes webhooks delivered; set by the manager. */
@@ -168,6 +213,7 @@ export class SessionContext {
   ) {
     this.options = resolveOptions(options);
     this.clock = options.clock ?? systemClock;
+    this.limit = new AdaptiveLimit(this.options.concurrency, this.options.adaptiveConcurrency);
   }
 
   emit(type: SessionEventType, sessionId: string, detail?: string, extra: Partial<SessionEvent> = {}): void {

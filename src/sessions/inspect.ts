@@ -4,12 +4,12 @@
  */
 import { AbortError, NotFoundError, type WhatsAppSdkError } from '../errors.js';
 import { findCaseOnlyMatch } from '../ids.js';
-import { mapLimit } from '../internal/pool.js';
+import { mapThrough } from '../internal/adaptive-limit.js';
 import { describeError, type SessionContext, type Trail } from './context.js';
 import type { GatewayOutcome } from './gateway-steps.js';
 import { deriveStatus, type WppEvidence } from './status.js';
 import type { SessionInfo, SessionReport, SessionStatus } from './types.js';
-import { observe } from './wpp-steps.js';
+import { type ObserveHints, observe } from './wpp-steps.js';
 import { evaluateZombie } from './zombie.js';
 
 /** One batched activity lookup for many ids (design §2: never one call per session). @internal */
@@ -51,7 +51,8 @@ export function buildInfo(
   const sources = ['gateway'];
   if (wpp && wpp !== 'unavailable') {
     sources.push(`wppconnect:${wpp.status}`);
-    if (wpp.alive !== null) sources.push(wpp.alive ? 'probe:alive' : 'probe:dead');
+    if (wpp.aliveByMessageAgeMs !== undefined) sources.push('message:alive');
+    else if (wpp.alive !== null) sources.push(wpp.alive ? 'probe:alive' : 'probe:dead');
   }
   if (ctx.activity) sources.push('activity');
   const zombie = evaluateZombie({
@@ -74,6 +75,11 @@ export function buildInfo(
     inconsistent: derived.inconsistent,
     notes: derived.notes,
   };
+  if (wpp && wpp !== 'unavailable' && wpp.aliveByMessageAgeMs !== undefined) {
+    info.notes.push(
+      `liveness probe skipped: a message arrived ${Math.round(wpp.aliveByMessageAgeMs / 1000)} s ago (within ${Math.round(ctx.options.recentMessageMs / 1000)} s), and a dead page delivers none`,
+    );
+  }
   if (zombie.evidence) info.zombie = zombie.evidence;
   if (qr) info.qr = qr;
   if (info.isZombie) ctx.emit('zombie', id, zombie.evidence?.reason);
@@ -85,12 +91,12 @@ async function evidenceOrUnavailable(
   ctx: SessionContext,
   id: string,
   signal: AbortSignal | undefined,
-  knownNames: ReadonlySet<string> | undefined,
+  hints: ObserveHints,
   notes: string[],
 ): Promise<WppEvidence | 'unavailable' | null> {
   if (!ctx.wpp) return null;
   try {
-    return await observe(ctx, id, signal, knownNames);
+    return await observe(ctx, id, signal, hints);
   } catch (error) {
     if (error instanceof AbortError || signal?.aborted) throw error;
     notes.push(`WPPConnect lookup failed: ${describeError(error)}`);
@@ -100,7 +106,8 @@ async function evidenceOrUnavailable(
 
 /**
  * All sessions: the gateway's list plus the sessions only WPPConnect knows (field notes §7.2), with one
- * activity lookup for all of them and WPPConnect lookups at bounded concurrency.
+ * activity lookup and one show-all-sessions for all of them, and WPPConnect lookups through the manager's
+ * adaptive limit. The activity comes first because a recent message spares the session its liveness probe.
  * @internal
  */
 export async function listSessions(
@@ -122,13 +129,20 @@ export async function listSessions(
   const knownNames = names ? new Set(names) : undefined;
   const ids = [...claims.keys(), ...(names ?? []).filter((name) => !claims.has(name))];
   const activity = await lastActivityOf(ctx, ids, signal);
-  return mapLimit(
+  return mapThrough(
     ids,
-    ctx.options.concurrency,
+    ctx.limit,
     async (id) => {
       const notes: string[] = [];
-      const wpp = await evidenceOrUnavailable(ctx, id, signal, knownNames, notes);
-      const info = buildInfo(ctx, id, claims.get(id) ?? null, wpp, activity.get(id) ?? null);
+      const lastMessageAt = activity.get(id) ?? null;
+      const wpp = await evidenceOrUnavailable(
+        ctx,
+        id,
+        signal,
+        { knownNames, lastMessageAt, limit: ctx.limit },
+        notes,
+      );
+      const info = buildInfo(ctx, id, claims.get(id) ?? null, wpp, lastMessageAt);
       info.notes.push(...notes);
       return info;
     },
@@ -147,14 +161,19 @@ export async function getSession(
   signal: AbortSignal | undefined,
 ): Promise<SessionInfo> {
   const call = signal ? { signal } : {};
-  let gatewayStatus: string | null = null;
-  try {
-    gatewayStatus = (await ctx.gateway.getChannel(id, call)).status;
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-  }
+  const [gatewayStatus, activity] = await Promise.all([
+    ctx.gateway.getChannel(id, call).then(
+      (channel) => channel.status as string | null,
+      (error: unknown) => {
+        if (error instanceof NotFoundError) return null;
+        throw error;
+      },
+    ),
+    lastActivityOf(ctx, [id], signal),
+  ]);
+  const lastMessageAt = activity.get(id) ?? null;
   const notes: string[] = [];
-  const wpp = await evidenceOrUnavailable(ctx, id, signal, undefined, notes);
+  const wpp = await evidenceOrUnavailable(ctx, id, signal, { lastMessageAt }, notes);
   const absentOnWpp =
     wpp === null || wpp === 'unavailable' || (wpp.status === 'CLOSED' && wpp.known === false);
   if (gatewayStatus === null && absentOnWpp) {
@@ -173,8 +192,7 @@ export async function getSession(
       );
     }
   }
-  const activity = await lastActivityOf(ctx, [id], signal);
-  const info = buildInfo(ctx, id, gatewayStatus, wpp, activity.get(id) ?? null);
+  const info = buildInfo(ctx, id, gatewayStatus, wpp, lastMessageAt);
   info.notes.push(...notes);
   return info;
 }

@@ -14,6 +14,11 @@ export interface WppEvidence {
   known: boolean | null;
   /** Liveness probe on CONNECTED: true alive, false dead, null not probed. */
   alive: boolean | null;
+  /**
+   * Set when a recent message stood in for the probe (then `alive` is true): how old that message was, in ms.
+   * A dead page delivers no messages, so it proves the page was alive when it came.
+   */
+  aliveByMessageAgeMs?: number;
   qr: QrCode | null;
 }
 

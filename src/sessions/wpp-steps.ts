@@ -9,10 +9,12 @@ import {
   ConnectionError,
   PropagationError,
   QrTimeoutError,
+  RateLimitError,
   ServerError,
   TimeoutError,
   type WhatsAppSdkError,
 } from '../errors.js';
+import type { AdaptiveLimit, CallOutcome } from '../internal/adaptive-limit.js';
 import type { WppConnectClient } from '../wppconnect/client.js';
 import { describeError, type SessionContext, type Trail } from './context.js';
 import type { WppEvidence } from './status.js';
@@ -38,23 +40,72 @@ export function isReady(evidence: WppEvidence): boolean {
   );
 }
 
+/** What {@link observe} may use besides WPPConnect itself. @internal */
+export interface ObserveHints {
+  /** WPPConnect's session store, when the caller already read it (a listing reads it once for all). */
+  knownNames?: ReadonlySet<string> | undefined;
+  /** The session's last message time, from the activity source; a recent one replaces the liveness probe. */
+  lastMessageAt?: Date | null | undefined;
+  /** Receives the latency and outcome of every WPPConnect call (a listing feeds its adaptive limit). */
+  limit?: AdaptiveLimit | undefined;
+}
+
+/** How a failed call weighs on the adaptive limit: the server is struggling, or it is something else. */
+function outcomeOf(error: unknown): CallOutcome {
+  return error instanceof ServerError || error instanceof RateLimitError || error instanceof ConnectionError
+    ? 'overload'
+    : 'other';
+}
+
+/** Runs one WPPConnect call, reporting its latency and outcome to `limit`. */
+async function metered<T>(limit: AdaptiveLimit | undefined, now: () => number, call: () => Promise<T>) {
+  if (!limit) return call();
+  const started = now();
+  try {
+    const value = await call();
+    limit.record(now() - started, 'ok');
+    return value;
+  } catch (error) {
+    limit.record(now() - started, outcomeOf(error));
+    throw error;
+  }
+}
+
 /**
- * Reads a session's status, probes it when CONNECTED, and (only when it reads CLOSED) checks WPPConnect's
- * session store to tell "closed" from "never received".
+ * The age of a message recent enough to prove a page alive, or undefined. A time in the future (clock skew,
+ * a malformed source) proves nothing unless it is within the same window.
+ */
+function recentMessageAge(ctx: SessionContext, at: Date | null | undefined): number | undefined {
+  const window = ctx.options.recentMessageMs;
+  if (!at || window <= 0) return undefined;
+  const age = ctx.clock.now() - at.getTime();
+  return Math.abs(age) <= window ? Math.max(0, age) : undefined;
+}
+
+/**
+ * Reads a session's status, probes it when CONNECTED (unless a recent message already proves the page alive),
+ * and (only when it reads CLOSED) checks WPPConnect's session store to tell "closed" from "never received".
  * @internal
  */
 export async function observe(
   ctx: SessionContext,
   id: string,
   signal: AbortSignal | undefined,
-  knownNames?: ReadonlySet<string>,
+  hints: ObserveHints = {},
 ): Promise<WppEvidence> {
   const wpp = requireWpp(ctx);
   const call = signal ? { signal } : {};
-  const status = await wpp.getStatus(id, call);
+  const { knownNames, limit } = hints;
+  // performance.now, not the manager's clock: an injected test clock does not advance during a request.
+  const now = () => performance.now();
+  const status = await metered(limit, now, () => wpp.getStatus(id, call));
   let alive: boolean | null = null;
+  let aliveByMessageAgeMs: number | undefined;
   if (status.status === 'CONNECTED' && ctx.options.probeConnected) {
-    alive = (await wpp.checkConnection(id, call)).ok;
+    aliveByMessageAgeMs = recentMessageAge(ctx, hints.lastMessageAt);
+    alive =
+      aliveByMessageAgeMs !== undefined ||
+      (await metered(limit, now, () => wpp.checkConnection(id, call))).ok;
   }
   let known: boolean | null = null;
   if (status.status === 'CLOSED') {
@@ -62,7 +113,9 @@ export async function observe(
   } else {
     known = true;
   }
-  return { status: status.status, known, alive, qr: status.qr };
+  const evidence: WppEvidence = { status: status.status, known, alive, qr: status.qr };
+  if (aliveByMessageAgeMs !== undefined) evidence.aliveByMessageAgeMs = aliveByMessageAgeMs;
+  return evidence;
 }
 
 function describeEvidence(evidence: WppEvidence): string {

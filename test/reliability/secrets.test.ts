@@ -119,11 +119,14 @@ function logRenderings(world: World): Array<[string, string]> {
 }
 
 let checks = 0;
+// Each property walks hundreds of full client calls with random secrets: seconds alone, minutes on a loaded
+// 2-core machine, so they get their own time budget. Speed is measured in bench/, never here.
+const PROPERTY_TIMEOUT_MS = 180_000;
 
 describe('every error path of the fault matrix, with random secrets and servers that echo them', () => {
   const cells = errorPathCells();
 
-  it(`holds for all ${cells.length} cells`, async () => {
+  it(`holds for all ${cells.length} cells`, { timeout: PROPERTY_TIMEOUT_MS }, async () => {
     let index = 0;
     await fc.assert(
       fc.asyncProperty(secretsArbitrary, async (secrets) => {
@@ -294,7 +297,9 @@ const FLOWS: Record<string, { echo: boolean; flow: Flow }> = {
 };
 
 describe('the secret-heavy flows, with random secrets', () => {
-  it(`holds over ${SECRET_FLOW_RUNS} random runs of ${Object.keys(FLOWS).length} flows`, async () => {
+  it(`holds over ${SECRET_FLOW_RUNS} random runs of ${Object.keys(FLOWS).length} flows`, {
+    timeout: PROPERTY_TIMEOUT_MS,
+  }, async () => {
     const names = Object.keys(FLOWS);
     let index = 0;
     await fc.assert(

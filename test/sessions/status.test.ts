@@ -168,6 +168,7 @@ describe('listSessions at scale', () => {
       wppconnect: world.wppconnect,
       activity: tracker,
       clock: world.clock,
+      concurrency: 8,
     });
     const sessions = await manager.listSessions();
     server.events.removeAllListeners();

@@ -15,6 +15,17 @@ for (const name of [
 }
 const gateway = new sdk.WhatsAppGatewayClient({ baseUrl: 'http://127.0.0.1:9', secret: 'smoke-secret' });
 assert.ok(gateway);
+// The http subpath is its own CommonJS bundle: errors thrown by the core's copy must still map by code.
+const http = require('whatsapp-gateway-sdk/http');
+assert.equal(http.toHttpError(new sdk.NotFoundError('x', { status: 404 })).status, 404);
+assert.equal(http.toHttpError(new sdk.InvalidArgumentError('id', 'bad')).status, 400);
+assert.equal(typeof http.createSessionsHandler, 'function');
+// The store subpath shares the core's classes (one copy of errors.ts in a shared chunk), so its errors pass
+// `instanceof` against the core's and its MemoryStore is the core's.
+const store = require('whatsapp-gateway-sdk/store');
+assert.equal(store.MemoryStore, sdk.MemoryStore);
+assert.throws(() => new store.RedisStore({ client: {} }), sdk.InvalidArgumentError);
+assert.equal(typeof store.FileStore, 'function');
 // The sql subpath shares the core's classes (one copy of the error hierarchy), and loads no driver.
 const sql = require('whatsapp-gateway-sdk/sql');
 assert.equal(typeof sql.SqlActivitySource, 'function', 'CJS sql export SqlActivitySource');

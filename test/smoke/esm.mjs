@@ -1,7 +1,9 @@
 // Loads the built package the way an ESM consumer does (through the package's own name and `exports`).
 import assert from 'node:assert/strict';
 import * as sdk from 'whatsapp-gateway-sdk';
+import * as http from 'whatsapp-gateway-sdk/http';
 import * as sql from 'whatsapp-gateway-sdk/sql';
+import * as store from 'whatsapp-gateway-sdk/store';
 import * as testing from 'whatsapp-gateway-sdk/testing';
 
 const exported = new Map(Object.entries(sdk));
@@ -15,9 +17,13 @@ for (const name of [
 ]) {
   assert.equal(typeof exported.get(name), 'function', `ESM export ${name}`);
 }
+assert.equal(typeof http.createSessionsHandler, 'function', 'ESM http export createSessionsHandler');
+assert.equal(typeof http.toHttpError, 'function', 'ESM http export toHttpError');
 assert.equal(typeof testing.FakeWppConnect, 'function', 'ESM testing export FakeWppConnect');
 const error = new sdk.NotFoundError('x', { status: 404 });
 assert.ok(error instanceof sdk.WhatsAppSdkError);
+assert.equal(store.MemoryStore, sdk.MemoryStore, 'one MemoryStore for core and store');
+assert.throws(() => new store.RedisStore({ client: {} }), sdk.InvalidArgumentError);
 assert.ok(
   sql.SqlConnectionError.prototype instanceof sdk.ConnectionError,
   'ESM SqlConnectionError is a ConnectionError',

@@ -5,7 +5,7 @@
  * @module
  */
 import type { HealthEntry, HealthReport, SessionStatus } from '../../sessions/types.js';
-import { activityFromOptions } from '../activity.js';
+import { activityFailure, activityFromOptions } from '../activity.js';
 import {
   activityGroup,
   connectionGroup,
@@ -124,10 +124,15 @@ async function run({ values }: ParsedCommand, ctx: CommandContext): Promise<numb
     ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
   });
   assertSecretsAccepted(conn);
+  // The manager judges without activity when its source fails; a cron must not hear "healthy" then.
+  const failure = activityFailure(activity);
+  if (failure) throw failure;
   if (values['json'] === true) ctx.out.json(report);
   else printHealth(ctx.out, report, ctx.now());
   if (activity === undefined && values['json'] !== true) {
-    ctx.out.error('note: no activity source (--activity-file / --activity-url): zombies cannot be spotted.');
+    ctx.out.error(
+      'note: no activity source (--activity-file / --activity-url / --activity-db): zombies cannot be spotted.',
+    );
   }
   return report.ok ? ExitCode.ok : ExitCode.problems;
 }

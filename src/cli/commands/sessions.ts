@@ -96,7 +96,9 @@ export function printSessions(
     );
   }
   if (!hasActivity) {
-    out.wrapped(style.dim('No activity source: pass --activity-file or --activity-url to spot zombies.'));
+    out.wrapped(
+      style.dim('No activity source: pass --activity-file, --activity-url or --activity-db to spot zombies.'),
+    );
   }
 }
 
@@ -147,7 +149,7 @@ export const sessionsCommand = defineCommand({
   STATUS        the true status: WPPConnect's word (and a liveness probe) over the gateway's claim
   GATEWAY       what the gateway claims ("(not listed)": only WPPConnect has the session)
   WPPCONNECT    what WPPConnect says ("dead page" when its browser no longer answers)
-  LAST MESSAGE  from --activity-file / --activity-url ("none": nothing recorded)
+  LAST MESSAGE  from --activity-file / --activity-url / --activity-db ("none": nothing recorded)
   FLAGS         zombie (connected, but no message for longer than --zombie-hours) and inconsistent (the gateway's claim and the evidence disagree)
 On a narrow terminal long cells are cut with "…"; --json has every value in full.`,
   options: [
