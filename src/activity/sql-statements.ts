@@ -35,10 +35,24 @@ export interface Statement {
 }
 
 /** MySQL allows 65,535 placeholders per statement; ids beyond this many go to a second statement. @internal */
-export const MYSQL_IDS_PER_STATEMENT = 10_000;
+export const MYSQL_IDS_PER_STATEMENT = 8_192;
 
 function marks(count: number): string {
   return Array.from({ length: count }, () => '?').join(', ');
+}
+
+/**
+ * The ids of a MySQL statement, padded with copies of the first to the next power of two. mysql2's `execute`
+ * prepares a statement per distinct SQL text on each connection and keeps it; the server caps prepared
+ * statements for all clients together (`max_prepared_stmt_count`, 16,382 by default). One text per listing
+ * size would let a few pooled connections exhaust it for the whole server; padded, there are at most 14 texts.
+ * A repeated value in `IN (…)` changes nothing.
+ * @internal
+ */
+export function padIds(ids: readonly string[]): string[] {
+  let size = 1;
+  while (size < ids.length) size *= 2;
+  return [...ids, ...Array.from({ length: size - ids.length }, () => ids[0]!)];
 }
 
 /** `$.session.id` → `{session,id}`: the text[] path of PostgreSQL's `#>>`. @internal */
@@ -83,7 +97,8 @@ function jsonSessionExpr(layout: TableLayout & { session: { kind: 'json' } }): S
  * The read for `ids` (distinct, non-empty; for MySQL at most {@link MYSQL_IDS_PER_STATEMENT}).
  * @internal
  */
-export function lastActivityStatement(layout: TableLayout, ids: readonly string[]): Statement {
+export function lastActivityStatement(layout: TableLayout, distinctIds: readonly string[]): Statement {
+  const ids = layout.dialect === 'mysql' ? padIds(distinctIds) : distinctIds;
   const q = (name: Identifier) => quote(layout.dialect, name);
   const table = q(layout.table);
   const time = q(layout.time);

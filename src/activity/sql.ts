@@ -261,7 +261,7 @@ export class SqlActivitySource implements ActivitySource {
   }
 
   /**
-   * The last message time of each id, with one statement for all of them (MySQL: one per 10,000 ids).
+   * The last message time of each id, with one statement for all of them (MySQL: one per 8,192 ids).
    * @param ids - Session ids, case-sensitive, matched exactly: any string is data.
    * @param signal - Aborts the lookup; the promise then rejects with the signal's reason.
    * @returns A map with every id asked for: a UTC `Date` (never later than now), or `null` when the table has

@@ -135,6 +135,9 @@ describe('statements', () => {
     expect(sql).not.toContain("o'brien");
     expect(sql).not.toContain("it's");
     expect(params).toEqual(["o'brien", '%', 'message', "it's"]);
+    await new SqlActivitySource({ dialect: 'mysql', query }).lastActivity(['a', 'b', 'c']);
+    expect(calls[1]?.sql).toContain('`session_id` IN (?, ?, ?, ?)');
+    expect(calls[1]?.params.slice(0, 4)).toEqual(['a', 'b', 'c', 'a']);
   });
 
   it('quotes names and binds every value (PostgreSQL), ids as one array', async () => {
@@ -148,12 +151,22 @@ describe('statements', () => {
     expect(params).toHaveLength(2);
   });
 
-  it('splits only huge MySQL listings (10,000 ids per statement)', async () => {
+  it('splits only huge MySQL listings (8,192 ids per statement)', async () => {
     const { query, calls } = recorder();
-    const ids = Array.from({ length: 25_000 }, (_, i) => `s${i}`);
+    const ids = Array.from({ length: 20_000 }, (_, i) => `s${i}`);
     const answer = await new SqlActivitySource({ dialect: 'mysql', query }).lastActivity(ids);
     expect(calls).toHaveLength(3);
-    expect(answer.size).toBe(25_000);
+    expect(answer.size).toBe(20_000);
+  });
+
+  it('pads MySQL id lists to a power of two, so listings of any size share a few statement texts', async () => {
+    const { query, calls } = recorder();
+    const source = new SqlActivitySource({ dialect: 'mysql', query });
+    for (let n = 1; n <= 300; n++) await source.lastActivity(Array.from({ length: n }, (_, i) => `s${i}`));
+    expect(new Set(calls.map((call) => call.sql)).size).toBe(10); // 1, 2, 4, … 512
+    const last = calls[calls.length - 1]!;
+    expect(last.params.slice(0, 300)).toEqual(Array.from({ length: 300 }, (_, i) => `s${i}`));
+    expect(new Set(last.params.slice(300, 512))).toEqual(new Set(['s0']));
   });
 
   it('accepts rows as an array, a [rows, fields] pair or a { rows } result', async () => {

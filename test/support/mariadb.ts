@@ -67,6 +67,10 @@ export interface MariaDb {
   pool(options?: PoolOptions): Pool;
   /** Runs statements on the database through a shared admin pool. */
   exec(sql: string, values?: unknown[]): Promise<unknown>;
+  /** The server's process id (the tests check it is gone after {@link MariaDb.stop}). */
+  pid: number;
+  /** The temp directory holding its data, socket and log; removed by stop(). */
+  dir: string;
   /** The server's log so far. */
   log(): string;
   /** Closes every pool made here, stops the server, removes its directory. */
@@ -160,6 +164,8 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<M
       const [result] = await admin.query(sql, values);
       return result;
     },
+    pid: server.child.pid!,
+    dir,
     log: server.log,
     async stop() {
       await Promise.allSettled(pools.map((made) => made.end()));

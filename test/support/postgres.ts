@@ -61,6 +61,10 @@ export interface Postgres {
   pool(options?: pg.PoolConfig): pg.Pool;
   /** Runs a statement through a shared admin pool. */
   exec(sql: string, values?: unknown[]): Promise<pg.QueryResult>;
+  /** The server's process id (the tests check it is gone after {@link Postgres.stop}). */
+  pid: number;
+  /** The temp directory holding its data, socket and log; removed by stop(). */
+  dir: string;
   /** The server's log so far. */
   log(): string;
   /** Closes every pool made here, stops the server, removes its directory. */
@@ -173,6 +177,8 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       admin ??= pool({ max: 2 });
       return await admin.query(sql, values);
     },
+    pid: server.child.pid!,
+    dir,
     log: server.log,
     async stop() {
       await Promise.allSettled(pools.map((made) => made.end()));
