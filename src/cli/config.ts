@@ -182,6 +182,8 @@ export interface ConnectOptions {
   onEvent?: (event: SessionEvent) => void;
   /** Where the SDK's warnings go (an activity source that failed, WPPConnect's list that could not be read). */
   warn?: (message: string) => void;
+  /** The manager's waits between status reads (`--poll-seconds` of create and reconnect). */
+  pollIntervalsMs?: readonly number[];
 }
 
 /** Runs an SDK constructor; its argument check becomes a usage error naming the service's URL or secret. */
@@ -240,6 +242,7 @@ export function connect(command: string, config: CliConfig, options: ConnectOpti
     ...(options.zombieAfterMs ? { zombieAfterMs: options.zombieAfterMs } : {}),
     ...(template ? { webhookUrl: (id: string) => template.replaceAll('{id}', encodeURIComponent(id)) } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.pollIntervalsMs ? { pollIntervalsMs: options.pollIntervalsMs } : {}),
     logger,
   });
   return {

@@ -1,11 +1,9 @@
 /**
  * What `create` and `reconnect` share: run the manager with progress, print its audit trail, show the QR
- * (terminal and/or PNG), then keep polling while the QR rotates until the phone scans it or the bound is
- * reached.
+ * (terminal and/or PNG), then follow the session with `SessionManager.watch`, redrawing the QR in place as it
+ * rotates, until the phone scans it, the session closes, or the bound is reached.
  * @module
  */
-import { AbortError, ConnectionError, ServerError } from '../errors.js';
-import { sleep } from '../http/delay.js';
 import type { QrCode } from '../qr.js';
 import type { SessionManager } from '../sessions/manager.js';
 import type { SessionEvent, SessionInfo, SessionReport } from '../sessions/types.js';
@@ -29,6 +27,7 @@ import { ExitCode, formatActions, reportFailure } from './exit.js';
 import { colorEnabled, duration } from './output.js';
 import { Progress } from './progress.js';
 import { renderQr, writeQrPng } from './qr.js';
+import { visibleLength } from './text.js';
 
 /** How a create or reconnect ended. */
 export type FlowOutcome =
@@ -78,13 +77,15 @@ function eventLine(event: SessionEvent): string | undefined {
   }
 }
 
-/** Errors worth polling through: the next poll may work. */
-function transient(error: unknown): boolean {
-  return error instanceof ConnectionError || error instanceof ServerError;
-}
-
+/**
+ * The QR on screen. On a terminal a rotated QR replaces the one drawn before it, in place (cursor up, clear
+ * to the end of the screen), so the screen shows one QR, the one to scan; off a terminal (logs, pipes) each
+ * QR is printed after the last.
+ */
 class QrView {
   #shown: string | null = null;
+  /** Lines the last QR took on screen, when it can be redrawn in place. */
+  #drawnLines = 0;
 
   constructor(
     private readonly ctx: CommandContext,
@@ -100,21 +101,38 @@ class QrView {
   async show(qr: QrCode, heading: string): Promise<void> {
     this.#shown = qr.urlcode ?? qr.base64;
     const { out, io } = this.ctx;
+    const lines: string[] = [];
     if (!this.options.json) {
-      out.line(heading);
+      lines.push(heading);
       if (qr.urlcode) {
-        out.write(await renderQr(qr.urlcode, { color: colorEnabled(io.stdout, io.env) }));
-        out.line();
+        lines.push(
+          ...(await renderQr(qr.urlcode, { color: colorEnabled(io.stdout, io.env) }))
+            .replace(/\n$/, '')
+            .split('\n'),
+        );
       } else if (!this.options.qrOut) {
-        out.line(
+        lines.push(
           'WPPConnect gave this QR only as an image, with no text to draw here: pass --qr-out qr.png to save it.',
         );
       }
     }
     if (this.options.qrOut) {
       const path = await writeQrPng(this.options.qrOut, qr, io.cwd);
-      if (!this.options.json) out.line(`QR code image written to ${path}`);
+      if (!this.options.json) lines.push(`QR code image written to ${path}`);
     }
+    if (this.options.json) return;
+    // Cursor up over the previous QR and clear from there: the new one takes its place.
+    if (this.#drawnLines > 0) out.write(`\x1b[${this.#drawnLines}F\x1b[J`);
+    for (const line of lines) out.line(line);
+    // Only a terminal can move its cursor; a line wider than it wraps, and then the count would be wrong.
+    const fits =
+      out.width === undefined || lines.every((line) => visibleLength(line) < (out.width as number));
+    this.#drawnLines = out.tty && fits ? lines.length : 0;
+  }
+
+  /** The next output must not be erased by a redraw (a message was printed below the QR). */
+  settle(): void {
+    this.#drawnLines = 0;
   }
 }
 
@@ -129,8 +147,11 @@ export async function runSessionFlow(ctx: CommandContext, options: FlowOptions):
   const { out, io } = ctx;
   const { id, json } = options;
   const progress = new Progress(out, json ? 'off' : out.tty ? 'spinner' : 'lines', ctx.now);
+  const poll = options.pollMs;
   const conn = connect(options.command, options.config, {
     webhookUrl: options.webhookUrl,
+    // The watch after the start reads the status every --poll-seconds; the start's own wait begins faster.
+    pollIntervalsMs: [Math.min(500, poll), Math.min(1000, poll), poll],
     onEvent: (event) => {
       const line = eventLine(event);
       if (line) progress.note(line);
@@ -160,7 +181,9 @@ export async function runSessionFlow(ctx: CommandContext, options: FlowOptions):
   if (report.qr) await view.show(report.qr, SCAN_HEADING);
   else if (report.status === 'pairing_code' && !json) {
     out.line(
-      'WPPConnect issued a pairing code: enter it on the phone (Linked devices → Link with phone number).',
+      report.pairingCode
+        ? `Pairing code: ${out.style.bold(report.pairingCode)} — enter it on the phone (Linked devices → Link with phone number).`
+        : 'WPPConnect issued a pairing code: enter it on the phone (Linked devices → Link with phone number).',
     );
   }
 
@@ -204,45 +227,62 @@ async function waitForScan(
 ): Promise<number> {
   const { out, io } = ctx;
   const { id } = options;
-  const deadline = ctx.now() + options.waitMs;
   const seconds = Math.round(options.waitMs / 1000);
   const waiting = `waiting for the phone to scan (up to ${seconds} s; Ctrl+C stops waiting)`;
+  // The watch ends on the scan, on the session closing, on Ctrl+C or at the deadline, whichever comes first.
+  const stop = new AbortController();
+  const onInterrupt = () => stop.abort();
+  io.signal?.addEventListener('abort', onInterrupt, { once: true });
+  const deadline = setTimeout(() => stop.abort(), options.waitMs);
+  const signal = io.signal ? { signal: io.signal } : {};
   progress.start(waiting);
-  let last: SessionInfo | null = null;
   try {
-    while (ctx.now() < deadline) {
-      await sleep(Math.min(options.pollMs, Math.max(0, deadline - ctx.now())), io.signal);
-      let info: SessionInfo;
-      try {
-        info = await conn.manager.getSession(id, io.signal ? { signal: io.signal } : {});
-      } catch (error) {
-        if (io.signal?.aborted || error instanceof AbortError || !transient(error)) throw error;
-        progress.note(`warning: could not read the status (${(error as Error).message}); trying again`);
-        continue;
-      }
+    for await (const update of conn.manager.watch(id, { signal: stop.signal })) {
       assertSecretsAccepted(conn);
-      last = info;
-      if (info.status === 'connected') {
-        progress.stop();
-        if (!options.json) out.line(out.style.ok(`connected: "${id}" is linked and its page answers.`));
-        return finish('connected', info, ExitCode.ok);
-      }
-      if (info.status === 'qr_required' && info.qr) {
-        if (view.isNew(info.qr)) {
+      switch (update.type) {
+        case 'qr':
+          if (!view.isNew(update.qr)) break;
           progress.stop();
-          await view.show(info.qr, 'The QR code rotated; scan this one instead:');
+          await view.show(update.qr, 'The QR code rotated; scan this one instead:');
           progress.start(waiting);
+          break;
+        case 'pairing_code':
+          progress.stop();
+          view.settle();
+          if (!options.json)
+            out.line(
+              `Pairing code: ${out.style.bold(update.code)} (Linked devices → Link with phone number)`,
+            );
+          progress.start(waiting);
+          break;
+        case 'connected':
+          progress.stop();
+          if (!options.json) out.line(out.style.ok(`connected: "${id}" is linked and its page answers.`));
+          return finish(
+            'connected',
+            await conn.manager.getSession(id, signal).catch(() => null),
+            ExitCode.ok,
+          );
+        case 'disconnected':
+        case 'stuck': {
+          progress.stop();
+          const final = await conn.manager.getSession(id, signal).catch(() => null);
+          out.error(
+            update.type === 'stuck'
+              ? `The session is stuck starting on WPPConnect. ${update.likelyCause}`
+              : `The session left the QR state: it is now ${update.status}. WPPConnect closes a session nobody scans after a while.`,
+          );
+          out.error(`Get a fresh QR code with: whatsapp-gateway reconnect ${id}`);
+          return finish('qr_lost', final, ExitCode.problems);
         }
-        continue;
+        case 'error':
+          if (update.fatal) throw update.error;
+          progress.note(`warning: could not read the status (${update.error.message}); trying again`);
+          view.settle();
+          break;
+        default:
+          break;
       }
-      if (info.status === 'qr_required' || info.status === 'starting' || info.status === 'pairing_code')
-        continue;
-      progress.stop();
-      out.error(
-        `The session left the QR state: it is now ${info.status}. WPPConnect closes a session nobody scans after a while.`,
-      );
-      out.error(`Get a fresh QR code with: whatsapp-gateway reconnect ${id}`);
-      return finish('qr_lost', info, ExitCode.problems);
     }
   } catch (error) {
     progress.stop();
@@ -251,10 +291,22 @@ async function waitForScan(
       return ExitCode.interrupted;
     }
     return reportFailure(out, error);
+  } finally {
+    clearTimeout(deadline);
+    io.signal?.removeEventListener('abort', onInterrupt);
+    stop.abort();
   }
   progress.stop();
+  if (io.signal?.aborted) {
+    out.error('interrupted: stopped waiting for the scan');
+    return ExitCode.interrupted;
+  }
   out.error(`Not scanned within ${seconds} s. Run \`whatsapp-gateway reconnect ${id}\` for a fresh QR code.`);
-  return finish('not_scanned', last, ExitCode.problems);
+  return finish(
+    'not_scanned',
+    await conn.manager.getSession(id, signal).catch(() => null),
+    ExitCode.problems,
+  );
 }
 
 /** The QR options `create` and `reconnect` share (besides the connection). */

@@ -198,6 +198,37 @@ describe('create and reconnect', () => {
     expect(r.stderr).toContain('Not scanned within 2 s');
   });
 
+  it('on a terminal, a rotated QR replaces the previous one in place (cursor up, clear)', async () => {
+    sim = await startSim({ wppconnect: { qrRotateMs: 300 } });
+    let out = '';
+    const r = await runInProcess(
+      ['create', 'vendas', '--wait-seconds', '1.5', '--poll-seconds', '0.1'],
+      { ...sim.env, NO_COLOR: '1' },
+      { stdout: { write: (t: string) => (out += t), isTTY: true } },
+    );
+    expect(r.code).toBe(1);
+    const redraws = [...out.matchAll(/\x1b\[(\d+)F\x1b\[J/g)];
+    expect(redraws.length).toBeGreaterThanOrEqual(2);
+    // Each redraw moves up over exactly the QR block drawn before it: heading and QR rows.
+    const spinnerFree = (text: string) => text.replace(/\r\x1b\[2K[^\n\r]*/g, '');
+    const first = out.indexOf('Scan this QR code');
+    const firstBlock = spinnerFree(out.slice(first, redraws[0]!.index));
+    expect(firstBlock.split('\n').length - 1).toBe(Number(redraws[0]![1]));
+    const secondBlock = spinnerFree(out.slice(redraws[0]!.index! + redraws[0]![0].length, redraws[1]!.index));
+    expect(secondBlock.startsWith('The QR code rotated')).toBe(true);
+    expect(secondBlock.split('\n').length - 1).toBe(Number(redraws[1]![1]));
+  });
+
+  it('off a terminal, each rotated QR is printed after the last, with no cursor movement', async () => {
+    sim = await startSim({ wppconnect: { qrRotateMs: 300 } });
+    const r = await runInProcess(
+      ['create', 'vendas', '--wait-seconds', '1', '--poll-seconds', '0.1'],
+      sim.env,
+    );
+    expect(r.stdout).toContain('The QR code rotated');
+    expect(r.stdout).not.toMatch(/\x1b\[\d+F/);
+  });
+
   it('exits 1 when the session leaves the QR state (WPPConnect closed it unscanned)', async () => {
     sim = await startSim({ wppconnect: { autoCloseMs: 1_200 } });
     const r = await runInProcess(['create', 'vendas', '--poll-seconds', '0.1', '--json'], sim.env);
@@ -227,7 +258,7 @@ describe('create and reconnect', () => {
     });
     expect(coloured.code).toBe(0);
     expect(out).toContain('\r\x1b[2K');
-    expect(out).toContain('\x1b[47m');
+    expect(out).toMatch(/\x1b\[3[07];4[07]m▀/);
     let plain = '';
     await runInProcess(
       ['create', 'c', '--no-wait'],
