@@ -28,7 +28,12 @@ export function classify(info: SessionInfo): HealthClass {
   // healthy whatever WPPConnect says, until the gateway lists it again.
   if (info.gatewayStatus === null && info.status !== 'unknown') return 'not_listed';
   if (info.needsPerson) return 'needs_person';
-  if (info.status === 'connected') return info.isZombie ? 'zombie' : 'healthy';
+  if (info.status === 'connected') {
+    // Fail closed: a failed activity source is not a healthy session.
+    if (info.zombie?.verdict === 'unknown') return 'unknown';
+    return info.isZombie ? 'zombie' : 'healthy';
+  }
+  if (info.status === 'starting') return 'starting';
   if (info.status === 'not_propagated') return 'not_propagated';
   if (info.status === 'unknown') return 'unknown';
   return 'disconnected';
@@ -85,6 +90,7 @@ export async function healthcheck(
   const counts = {
     healthy: 0,
     zombie: 0,
+    starting: 0,
     disconnected: 0,
     not_propagated: 0,
     unknown: 0,
@@ -94,7 +100,8 @@ export async function healthcheck(
   };
   for (const entry of entries) counts[entry.health]++;
 
-  // Unknown means the evidence could not be read: repairing blind could restart a healthy session.
+  // Unknown means the evidence could not be read: repairing blind could restart a healthy session. A starting
+  // session goes to reconnect, which waits for it and restarts it only if it stays INITIALIZING too long.
   // A session that needs a person is left alone (restarting it again is what it was restarted for, three
   // times). One the gateway does not list is repaired only when a repair left the re-create pending: re-adding
   // a channel someone deleted on purpose is not a healthcheck's call.

@@ -14,10 +14,53 @@ import type { SessionInfo, SessionReport, SessionStatus } from './types.js';
 import { type ObserveHints, observe } from './wpp-steps.js';
 import { evaluateZombie } from './zombie.js';
 
-/** What the store and the activity source know of some sessions. @internal */
-export interface SessionFacts {
-  activity: ReadonlyMap<string, Date | null>;
-  history: ReadonlyMap<string, readonly RepairRecord[]>;
+/** What one activity lookup gave: a time (or null) per id, or `'failed'` for every id of a failed lookup. */
+export interface ActivityLookup {
+  of(id: string): Date | null | 'failed';
+}
+
+/**
+ * One batched activity lookup for many ids (design §2: never one call per session). A failed source makes the
+ * zombie verdict of every id `unknown` (fail closed), never "no activity".
+ * @internal
+ */
+export async function lastActivityOf(
+  ctx: SessionContext,
+  ids: readonly string[],
+  signal: AbortSignal | undefined,
+): Promise<ActivityLookup> {
+  if (!ctx.activity || ids.length === 0) return { of: () => null };
+  try {
+    const found = await ctx.activity.lastActivity(ids, signal);
+    return { of: (id) => validDate(found.get(id)) };
+  } catch (error) {
+    if (signal?.aborted) throw new AbortError('The session operation was aborted');
+    ctx.log('warn', 'activity source failed; zombie status is unknown', {
+      error: describeError(error),
+    });
+    return { of: () => 'failed' };
+  }
+}
+
+/**
+ * One batched history lookup for many ids, beside the activity lookup (one round trip to the store, whatever
+ * the count). A store that fails leaves the histories empty and a warning: the listing goes on, and the repairs
+ * (which need the store's lease) fail closed.
+ * @internal
+ */
+export async function historyOf(
+  ctx: SessionContext,
+  ids: readonly string[],
+  signal: AbortSignal | undefined,
+): Promise<ReadonlyMap<string, readonly RepairRecord[]>> {
+  if (ids.length === 0) return new Map();
+  try {
+    return await ctx.store.history(ids, signal);
+  } catch (error) {
+    if (signal?.aborted) throw new AbortError('The session operation was aborted');
+    ctx.log('warn', 'session store failed; repair history unknown', { error: describeError(error) });
+    return new Map();
+  }
 }
 
 /** The history entry of a repair that ended in a report. */
@@ -51,35 +94,10 @@ function repairRecord(
   return record;
 }
 
-/**
- * One batched activity lookup and one batched history lookup for many ids, side by side (design §2: never one
- * call per session). A source that fails leaves its map empty and a warning: the listing goes on.
- * @internal
- */
-export async function factsOf(
-  ctx: SessionContext,
-  ids: readonly string[],
-  signal: AbortSignal | undefined,
-): Promise<SessionFacts> {
-  if (ids.length === 0) return { activity: new Map(), history: new Map() };
-  const guard = async <T>(what: string, read: () => Promise<ReadonlyMap<string, T>>) => {
-    try {
-      return await read();
-    } catch (error) {
-      if (signal?.aborted) throw new AbortError('The session operation was aborted');
-      ctx.log('warn', what, { error: describeError(error) });
-      return new Map<string, T>();
-    }
-  };
-  const [activity, history] = await Promise.all([
-    ctx.activity
-      ? guard('activity source failed; zombie status cannot be judged', () =>
-          (ctx.activity as NonNullable<SessionContext['activity']>).lastActivity(ids, signal),
-        )
-      : Promise.resolve(new Map<string, Date | null>()),
-    guard('session store failed; repair history unknown', () => ctx.store.history(ids, signal)),
-  ]);
-  return { activity, history };
+/** A source may hand back anything: only a valid Date is a time, an invalid one is a failed read. */
+function validDate(value: unknown): Date | null | 'failed' {
+  if (value === undefined || value === null) return null;
+  return value instanceof Date && !Number.isNaN(value.getTime()) ? value : 'failed';
 }
 
 /** Builds a {@link SessionInfo} from the evidence, and emits `zombie` / `inconsistent` events. @internal */
@@ -88,11 +106,10 @@ export function buildInfo(
   id: string,
   gatewayStatus: string | null,
   wpp: WppEvidence | 'unavailable' | null,
-  facts: SessionFacts,
+  activity: Date | null | 'failed',
+  history: readonly RepairRecord[],
   gatewayOutcome?: GatewayOutcome,
 ): SessionInfo {
-  const lastActivityAt = facts.activity.get(id) ?? null;
-  const history = facts.history.get(id) ?? [];
   const derived = deriveStatus({ gatewayStatus, wpp });
   let status: SessionStatus = derived.status;
   let qr = wpp && wpp !== 'unavailable' && wpp.status === 'QRCODE' ? wpp.qr : null;
@@ -109,22 +126,26 @@ export function buildInfo(
     else if (wpp.alive !== null) sources.push(wpp.alive ? 'probe:alive' : 'probe:dead');
   }
   if (ctx.activity) sources.push('activity');
+  // The store's history: silence counts from the last repair into CONNECTED by any process, and restarts
+  // without a message in between stretch the threshold (backoff) until the session needs a person.
   const restarts = restartState(
     history,
-    lastActivityAt,
+    clampToNow(activity, ctx.clock.now()),
     ctx.options.zombieAfterMs(id),
     ctx.options.maxRestarts,
   );
   const zombie = evaluateZombie({
     status,
-    lastActivityAt,
+    lastActivityAt: activity,
     thresholdMs: restarts.thresholdMs,
     now: ctx.clock.now(),
     noActivityIsZombie: ctx.options.noActivityIsZombie,
     sources,
     restartedAt: restarts.restartedAt,
   });
-  if (zombie.evidence) zombie.evidence.restartsWithoutMessage = restarts.restartsWithoutMessage;
+  if (zombie.evidence && zombie.evidence.verdict !== 'unknown') {
+    zombie.evidence.restartsWithoutMessage = restarts.restartsWithoutMessage;
+  }
   const needsPerson = zombie.isZombie && restarts.exhausted;
   const info: SessionInfo = {
     id,
@@ -132,7 +153,8 @@ export function buildInfo(
     gatewayStatus,
     wppconnectStatus: wpp && wpp !== 'unavailable' ? wpp.status : null,
     alive: wpp && wpp !== 'unavailable' ? wpp.alive : null,
-    lastActivityAt,
+    // Clamped to now when the source reported the future; null when it failed.
+    lastActivityAt: zombie.evidence ? zombie.evidence.lastActivityAt : clampToNow(activity, ctx.clock.now()),
     isZombie: zombie.isZombie,
     inconsistent: derived.inconsistent,
     notes: derived.notes,
@@ -142,6 +164,13 @@ export function buildInfo(
   if (needsPerson) {
     info.notes.push(
       `restarted ${restarts.restartsWithoutMessage} times without a message since: needs a person (a message or a reconnect by hand clears this)`,
+    );
+  }
+  if (activity === 'failed')
+    info.notes.push('the activity source failed, so whether it is a zombie is unknown');
+  else if (zombie.evidence?.clampedFrom) {
+    info.notes.push(
+      `the activity source reported ${zombie.evidence.clampedFrom.toISOString()}, in the future: counted as now`,
     );
   }
   if (wpp && wpp !== 'unavailable' && wpp.aliveByMessageAgeMs !== undefined) {
@@ -154,6 +183,11 @@ export function buildInfo(
   if (info.isZombie) ctx.emit('zombie', id, zombie.evidence?.reason);
   if (info.inconsistent) ctx.emit('inconsistent', id, derived.notes.join('; '));
   return info;
+}
+
+function clampToNow(activity: Date | null | 'failed', now: number): Date | null {
+  if (activity === 'failed' || activity === null) return null;
+  return activity.getTime() > now ? new Date(now) : activity;
 }
 
 async function evidenceOrUnavailable(
@@ -197,13 +231,18 @@ export async function listSessions(
   const claims = new Map(channels.map((channel) => [channel.id, channel.status] as const));
   const knownNames = names ? new Set(names) : undefined;
   const ids = [...claims.keys(), ...(names ?? []).filter((name) => !claims.has(name))];
-  const facts = await factsOf(ctx, ids, signal);
+  const [activity, history] = await Promise.all([
+    lastActivityOf(ctx, ids, signal),
+    historyOf(ctx, ids, signal),
+  ]);
   return mapThrough(
     ids,
     ctx.limit,
     async (id) => {
       const notes: string[] = [];
-      const lastMessageAt = facts.activity.get(id) ?? null;
+      const activityOf = activity.of(id);
+      // A failed read proves nothing: no message age to stand in for the liveness probe.
+      const lastMessageAt = activityOf === 'failed' ? null : activityOf;
       const wpp = await evidenceOrUnavailable(
         ctx,
         id,
@@ -211,7 +250,7 @@ export async function listSessions(
         { knownNames, lastMessageAt, limit: ctx.limit },
         notes,
       );
-      const info = buildInfo(ctx, id, claims.get(id) ?? null, wpp, facts);
+      const info = buildInfo(ctx, id, claims.get(id) ?? null, wpp, activityOf, history.get(id) ?? []);
       info.notes.push(...notes);
       return info;
     },
@@ -230,7 +269,7 @@ export async function getSession(
   signal: AbortSignal | undefined,
 ): Promise<SessionInfo> {
   const call = signal ? { signal } : {};
-  const [gatewayStatus, facts] = await Promise.all([
+  const [gatewayStatus, activity, history] = await Promise.all([
     ctx.gateway.getChannel(id, call).then(
       (channel) => channel.status as string | null,
       (error: unknown) => {
@@ -238,9 +277,11 @@ export async function getSession(
         throw error;
       },
     ),
-    factsOf(ctx, [id], signal),
+    lastActivityOf(ctx, [id], signal),
+    historyOf(ctx, [id], signal),
   ]);
-  const lastMessageAt = facts.activity.get(id) ?? null;
+  const activityOf = activity.of(id);
+  const lastMessageAt = activityOf === 'failed' ? null : activityOf;
   const notes: string[] = [];
   const wpp = await evidenceOrUnavailable(ctx, id, signal, { lastMessageAt }, notes);
   const absentOnWpp =
@@ -261,7 +302,7 @@ export async function getSession(
       );
     }
   }
-  const info = buildInfo(ctx, id, gatewayStatus, wpp, facts);
+  const info = buildInfo(ctx, id, gatewayStatus, wpp, activityOf, history.get(id) ?? []);
   info.notes.push(...notes);
   return info;
 }
@@ -286,7 +327,11 @@ export async function finishReport(
     if (error instanceof AbortError) throw error;
     trail.add('gateway.getChannel', `failed: ${describeError(error)}`);
   }
-  const facts = await factsOf(ctx, [id], signal);
+  const [activity, histories] = await Promise.all([
+    lastActivityOf(ctx, [id], signal),
+    historyOf(ctx, [id], signal),
+  ]);
+  const history = [...(histories.get(id) ?? [])];
   if (trail.repaired) {
     // Remembered before the report is built, so its zombie clock already counts from this repair, and kept
     // in the store, so every process (and the next run) sees it.
@@ -295,11 +340,9 @@ export async function finishReport(
       if (signal?.aborted) throw new AbortError('The session operation was aborted');
       ctx.log('warn', 'could not record the repair in the session store', { error: describeError(error) });
     });
-    const history = new Map(facts.history);
-    history.set(id, [...(facts.history.get(id) ?? []), record]);
-    facts.history = history;
+    history.push(record);
   }
-  const info = buildInfo(ctx, id, gatewayStatus, evidence, facts, gatewayOutcome);
+  const info = buildInfo(ctx, id, gatewayStatus, evidence, activity.of(id), history, gatewayOutcome);
   if (info.qr) ctx.emit('qr', id, 'a QR code is ready to scan', { qr: info.qr });
   if (info.status === 'connected') ctx.emit('connected', id);
   if (trail.repaired)
