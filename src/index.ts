@@ -17,6 +17,13 @@ export type {
 export { WhatsAppGatewayClient } from './gateway/client.js';
 export type { HttpClientOptions } from './http/client-options.js';
 export type { SleepFn } from './http/delay.js';
+export type {
+  AfterResponseInfo,
+  BeforeRequestInfo,
+  HeadersOption,
+  HttpHooks,
+  RequestInfo,
+} from './http/hooks.js';
 export type { RetryOptions } from './http/retry.js';
 export type { CallOptions } from './http/transport.js';
 export { assertSessionId, MAX_SESSION_ID_LENGTH } from './ids.js';

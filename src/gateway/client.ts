@@ -172,6 +172,7 @@ export class WhatsAppGatewayClient {
       baseUrl,
       headers: { 'x-gateway-secret': secret, accept: 'application/json' },
       secrets: () => this.#webhookSecrets,
+      reservedHeaders: ['x-gateway-secret'],
       ...httpSettings(options),
     });
   }

@@ -47,15 +47,26 @@ function isPng(bytes: Uint8Array): boolean {
   return PNG_MAGIC.every((b, i) => bytes[i] === b);
 }
 
+/** The body was not read within the time left to its attempt. @internal */
+export class BodyDeadlineError extends Error {
+  constructor() {
+    super('The body was not read in time');
+    this.name = 'BodyDeadlineError';
+  }
+}
+
 /**
  * Reads at most `maxBytes` of a body. A larger body is cancelled (not buffered) and reported as `too-large`,
  * so a 50 MB answer cannot exhaust memory. When `signal` aborts, the read is cancelled and rejects with its
  * reason: not every `fetch` ties the body stream to the request's signal (mocks and custom fetches may not).
+ * After `deadlineMs` the read is cancelled and rejects with a {@link BodyDeadlineError} (a plain timer: an
+ * AbortSignal per call would cost more than the read).
  */
 async function readBytes(
   response: Response,
   maxBytes: number,
   signal?: AbortSignal,
+  deadlineMs?: number,
 ): Promise<Uint8Array | 'too-large'> {
   signal?.throwIfAborted();
   const declared = Number(response.headers.get('content-length'));
@@ -67,13 +78,22 @@ async function readBytes(
   const reader = response.body.getReader();
   const onAbort = () => void reader.cancel(signal?.reason).catch(() => undefined);
   signal?.addEventListener('abort', onAbort, { once: true });
+  let late = false;
+  const timer =
+    deadlineMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          late = true;
+          void reader.cancel().catch(() => undefined);
+        }, deadlineMs);
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      // A cancelled reader reports `done`: without this check an aborted read would pass for a whole body.
+      // A cancelled reader reports `done`: without these checks a cut-off read would pass for a whole body.
       signal?.throwIfAborted();
+      if (late) throw new BodyDeadlineError();
       if (done) break;
       total += value.byteLength;
       if (total > maxBytes) {
@@ -84,6 +104,7 @@ async function readBytes(
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);
+    if (timer !== undefined) clearTimeout(timer);
   }
   if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(total);
@@ -96,8 +117,13 @@ async function readBytes(
 }
 
 /** @internal */
-export async function readBody(response: Response, maxBytes: number, signal?: AbortSignal): Promise<Body> {
-  const bytes = await readBytes(response, maxBytes, signal);
+export async function readBody(
+  response: Response,
+  maxBytes: number,
+  signal?: AbortSignal,
+  deadlineMs?: number,
+): Promise<Body> {
+  const bytes = await readBytes(response, maxBytes, signal, deadlineMs);
   if (bytes === 'too-large') return { kind: 'too-large', limit: maxBytes };
   if (bytes.byteLength === 0) return { kind: 'empty' };
   const contentType = (response.headers.get('content-type') ?? '').toLowerCase();

@@ -7,6 +7,7 @@ import {
 } from '../internal/options.js';
 import type { Logger } from '../logger.js';
 import type { SleepFn } from './delay.js';
+import type { HeadersOption, HttpHooks } from './hooks.js';
 import type { RetryOptions } from './retry.js';
 
 /** How requests are sent: options shared by `WhatsAppGatewayClient` and `WppConnectClient`. */
@@ -23,6 +24,21 @@ export interface HttpClientOptions {
   sleep?: SleepFn;
   /** Largest body read, in bytes. Default 10 MiB; larger bodies are cancelled, not buffered. */
   maxBodyBytes?: number;
+  /**
+   * Extra headers on every request: an object, or a function of the request (service, method, route
+   * template, session id) returning one. The client's own credential header (`X-Gateway-Secret` for the
+   * gateway, `Authorization` for WPPConnect) cannot be set here: it is refused with an `InvalidArgumentError`
+   * (at construction for an object, on the call for a function) rather than silently replacing or losing the
+   * credential. A header whose name reads as a credential (e.g. a proxy's `Authorization` in front of the
+   * gateway) is sent and redacted from errors and logs like the secret.
+   */
+  headers?: HeadersOption;
+  /**
+   * Callbacks before each attempt (add tracing headers) and after each answer (metrics), run through ky's
+   * hooks. They receive a description of the request (service, method, route template, session id, attempt,
+   * status, duration, request id, headers without credentials), never the secret or the URL that carries it.
+   */
+  hooks?: HttpHooks;
 }
 
 /**
@@ -32,8 +48,10 @@ export interface HttpClientOptions {
  * @throws {@link InvalidArgumentError} naming the first bad option.
  * @internal
  */
-export function httpSettings(options: HttpClientOptions): HttpClientOptions {
-  const { timeoutMs, retry, fetch, logger, sleep, maxBodyBytes } = options;
+export function httpSettings(
+  options: HttpClientOptions,
+): Omit<HttpClientOptions, 'headers'> & { userHeaders?: HeadersOption | undefined } {
+  const { timeoutMs, retry, fetch, logger, sleep, maxBodyBytes, headers, hooks } = options;
   if (timeoutMs !== undefined) assertTimeoutMs(timeoutMs, 'options.timeoutMs');
   if (typeof retry === 'number') assertRetryCount(retry, 'options.retry');
   else if (retry !== undefined) {
@@ -60,7 +78,34 @@ export function httpSettings(options: HttpClientOptions): HttpClientOptions {
     throw new InvalidArgumentError('options.logger', 'must be an object with debug/info/warn/error methods');
   }
   if (maxBodyBytes !== undefined) assertPositiveInteger(maxBodyBytes, 'options.maxBodyBytes');
-  return { timeoutMs, retry, fetch, logger, sleep, maxBodyBytes };
+  if (
+    headers !== undefined &&
+    typeof headers !== 'function' &&
+    (headers === null || typeof headers !== 'object')
+  ) {
+    throw new InvalidArgumentError(
+      'options.headers',
+      'must be an object of headers or a function returning one',
+    );
+  }
+  if (hooks !== undefined) assertHooks(hooks);
+  return { timeoutMs, retry, fetch, logger, sleep, maxBodyBytes, userHeaders: headers, hooks };
+}
+
+function assertHooks(hooks: unknown): asserts hooks is HttpHooks {
+  if (hooks === null || typeof hooks !== 'object') {
+    throw new InvalidArgumentError(
+      'options.hooks',
+      'must be an object with beforeRequest / afterResponse lists',
+    );
+  }
+  for (const name of ['beforeRequest', 'afterResponse'] as const) {
+    const list = (hooks as Record<string, unknown>)[name];
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || list.some((hook) => typeof hook !== 'function')) {
+      throw new InvalidArgumentError(`options.hooks.${name}`, 'must be a list of functions');
+    }
+  }
 }
 
 /**

@@ -1,19 +1,28 @@
 /**
- * The one HTTP transport both clients use (design §1): a ky instance with ky's own retries and error throwing
- * turned off, wrapped in a request loop that owns retries, timeouts, abort, body reading, validation and the
- * mapping of every failure to the SDK's errors.
+ * The one HTTP transport both clients use (design §1): a ky instance that builds each request, times its
+ * header phase (ky's `timeout`) and runs the user's hooks (ky's `hooks`), wrapped in a request loop that owns
+ * retries, the deadline over the body, abort, body reading, validation and the mapping of every failure to
+ * the SDK's errors.
  *
- * Why not ky's retry? Its delays sleep on real timers (tests would wait), its `Retry-After` wait cannot be
- * capped per call, and its network errors carry no retry count. Why not ky's errors? Their message holds the
- * full URL (WPPConnect puts its secret key in paths) and their `options` hold the headers.
+ * What stays by hand, and why:
+ * - Retries. ky waits between retries on its own timers: callers and tests could not inject the wait, and an
+ *   abort during it would reject with a bare `DOMException`. ky's `maxRetryAfter` caps a long `Retry-After`
+ *   and retries anyway, where the SDK gives up at once with a `RateLimitError` carrying `retryAfterMs`. And a
+ *   body that stalls or breaks off after the headers is invisible to ky's retry, which ends when the headers
+ *   arrive. On the success path the loop runs once: there is no per-call cost to win by handing it over.
+ * - The deadline over the body: ky's `timeout` stops at the headers, so a proxy that sends headers and then
+ *   stalls would hang the call. A plain timer covers the rest of the attempt's budget while the body is read.
+ * - Errors. ky's messages hold the full URL (WPPConnect puts its secret key in paths) and its `options` the
+ *   headers; the SDK's errors are built redacted, with the service, route and retry count.
  * @module
  */
-import ky, { type KyInstance } from 'ky';
+import ky, { type KyInstance, TimeoutError as KyTimeoutError } from 'ky';
 import type { z } from 'zod';
 import {
   AbortError,
   ConnectionError,
   type ErrorContext,
+  InvalidArgumentError,
   ResponseValidationError,
   type Service,
   TimeoutError,
@@ -21,10 +30,18 @@ import {
   type WhatsAppSdkError,
 } from '../errors.js';
 import type { LogFields, Logger, LogLevel } from '../logger.js';
-import { type Body, bodyExcerpt, readBody } from './body.js';
+import { type Body, BodyDeadlineError, bodyExcerpt, readBody } from './body.js';
 import { assertCallOptions } from './client-options.js';
 import { sleep as defaultSleep, type SleepFn } from './delay.js';
 import { errorFromAnswer } from './error-map.js';
+import {
+  type AfterResponseInfo,
+  checkUserHeaders,
+  type HeadersOption,
+  type HttpHooks,
+  type RequestInfo,
+  runBeforeRequest,
+} from './hooks.js';
 import { isSensitiveKey, Redactor } from './redact.js';
 import { redirectError } from './redirect.js';
 import {
@@ -62,6 +79,12 @@ export interface TransportOptions {
   sleep?: SleepFn;
   random?: () => number;
   maxBodyBytes?: number;
+  /** The user's extra headers (the `headers` client option). */
+  userHeaders?: HeadersOption | undefined;
+  /** The user's hooks (the `hooks` client option). */
+  hooks?: HttpHooks | undefined;
+  /** The client's own credential headers, lower case: the user's headers and hooks may not set them. */
+  reservedHeaders?: readonly string[];
 }
 
 /** HTTP methods the two APIs use. @internal */
@@ -100,6 +123,16 @@ const DEFAULT_TIMEOUT_MS = 15_000; // above ky's 10 s: WPPConnect's status calls
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024; // the gateway's own JSON limit is 10 MB (field notes §1)
 
 const IDEMPOTENT_METHODS = new Set<HttpMethod>(['GET', 'PUT', 'DELETE']);
+/** The longest delay a timer holds; ky refuses a larger `timeout`, and a larger timer would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** What travels with each request through ky's `context` to the hooks: never a secret. */
+interface HookContext {
+  info: RequestInfo;
+  attempt: number;
+  started: number;
+  requestId: string | undefined;
+}
 
 /** @internal */
 export class Transport {
@@ -114,6 +147,9 @@ export class Transport {
   readonly #sleep: SleepFn;
   readonly #random: () => number;
   readonly #maxBodyBytes: number;
+  readonly #userHeaders: ((request: RequestInfo) => Record<string, string> | undefined) | undefined;
+  readonly #reserved: ReadonlySet<string>;
+  readonly #hooks: boolean;
   /** The redactor of the request behind each result: it knows that request's secret params and headers. */
   readonly #resultRedactors = new WeakMap<HttpResult, Redactor>();
 
@@ -125,14 +161,26 @@ export class Transport {
     this.#retry = resolveRetry(options.retry);
     this.#logger = options.logger;
     const staticSecrets = options.secrets ?? (() => []);
-    const headerValues = sensitiveValues(this.#headers);
-    this.#redactor = new Redactor(staticSecrets, () => headerValues);
     this.#sleep = options.sleep ?? defaultSleep;
     this.#random = options.random ?? Math.random;
     this.#maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    // ky is kept for its request building (JSON bodies, header merging). Its retries, timeout and HTTP error
-    // throwing are off: this class does them, so delays are injectable, errors are ours, and the timeout also
-    // covers the body (ky's stops at the headers).
+    this.#reserved = new Set(options.reservedHeaders ?? []);
+    const userHeaders = options.userHeaders;
+    if (typeof userHeaders === 'function') this.#userHeaders = userHeaders;
+    else {
+      // Fixed headers join the client's own once; a sensitive one (a proxy's Authorization) is redacted.
+      const fixed = checkUserHeaders(userHeaders, this.#reserved, 'options.headers');
+      for (const [name, value] of Object.entries(fixed)) {
+        if (!(name in this.#headers)) this.#headers[name] = value;
+      }
+    }
+    const headerValues = sensitiveValues(this.#headers);
+    this.#redactor = new Redactor(staticSecrets, () => headerValues);
+    // ky builds the request, times its header phase (`timeout`, set per call) and runs the hooks. Its retries
+    // and HTTP error throwing are off: the loop in `send` does them (see the module comment for why).
+    const before = options.hooks?.beforeRequest ?? [];
+    const after = options.hooks?.afterResponse ?? [];
+    this.#hooks = before.length + after.length > 0;
     const fetchImpl = options.fetch;
     this.#ky = ky.create({
       retry: 0,
@@ -140,6 +188,8 @@ export class Transport {
       // Never follow a redirect: see redirect.ts for why, and for what a 3xx becomes.
       redirect: 'manual',
       ...(fetchImpl ? { fetch: fetchImpl } : {}),
+      // Installed only when there are user hooks: ky clones the response for each afterResponse hook.
+      ...(this.#hooks ? { hooks: kyHooks(before, after) } : {}),
     });
   }
 
@@ -184,7 +234,16 @@ export class Transport {
     const timeoutMs = call.timeoutMs ?? this.#timeoutMs;
     const idempotent = spec.idempotent ?? IDEMPOTENT_METHODS.has(spec.method);
     const limit = idempotent ? (call.maxRetries ?? this.#retry.limit) : 0;
-    const headers: Record<string, string> = { ...this.#headers, ...spec.headers };
+    const info: RequestInfo = { service: this.service, method: spec.method, route: spec.route };
+    const sessionId = spec.params?.['session'] ?? spec.params?.['id'];
+    if (sessionId !== undefined) info.sessionId = sessionId;
+    const headers: Record<string, string> = this.#userHeaders
+      ? {
+          ...this.#headers,
+          ...checkUserHeaders(this.#userHeaders(info), this.#reserved, 'options.headers()'),
+          ...spec.headers,
+        }
+      : { ...this.#headers, ...spec.headers };
     if (call.requestId) headers['x-request-id'] = call.requestId;
     const redactor = this.#redactor.with([
       ...Object.values(spec.secretParams ?? {}),
@@ -197,23 +256,27 @@ export class Transport {
       const context = { ...base, retryCount: attempt };
       if (signal?.aborted) throw new AbortError('The call was aborted before it was sent', context);
       const started = performance.now();
-      // One deadline per attempt, over the headers *and* the body: a proxy that sends headers and then stalls
-      // must not hang the call. Clamped to what a timer can hold (a larger one would fire at once).
-      const deadline = Number.isFinite(timeoutMs)
-        ? AbortSignal.timeout(Math.min(Math.max(0, Math.ceil(timeoutMs)), 2_147_483_647))
+      // One budget per attempt, over the headers *and* the body: ky's timeout covers the headers, a timer
+      // the rest of the budget while the body is read (a proxy that sends headers and then stalls must not
+      // hang the call). No AbortSignal is made per call: each costs more than the request's own work.
+      const budget = Number.isFinite(timeoutMs)
+        ? Math.min(Math.max(1, Math.ceil(timeoutMs)), MAX_TIMER_MS)
         : undefined;
-      const attemptSignal = deadline && signal ? AbortSignal.any([signal, deadline]) : (deadline ?? signal);
       let response: Response;
       try {
         response = await this.#ky(url, {
           method: spec.method,
           headers,
           ...(spec.json === undefined ? {} : { json: spec.json }),
-          timeout: false,
-          ...(attemptSignal ? { signal: attemptSignal } : {}),
+          timeout: budget ?? false,
+          ...(signal ? { signal } : {}),
+          ...(this.#hooks
+            ? { context: { info, attempt, started, requestId: call.requestId } satisfies HookContext }
+            : {}),
         });
       } catch (thrown) {
-        const error = this.#transportError(thrown, signal, deadline, timeoutMs, context, redactor);
+        if (thrown instanceof InvalidArgumentError) throw thrown; // a hook tried to set a credential header
+        const error = this.#transportError(thrown, signal, timeoutMs, context, redactor);
         const retryable = !(error instanceof AbortError);
         if (retryable && attempt < limit) {
           await this.#wait(backoffDelay(this.#retry, attempt, this.#random), signal, context, error);
@@ -247,10 +310,11 @@ export class Transport {
 
       let body: Body;
       try {
-        body = await readBody(response, this.#maxBodyBytes, attemptSignal);
+        const left = budget === undefined ? undefined : Math.max(1, budget - (performance.now() - started));
+        body = await readBody(response, this.#maxBodyBytes, signal, left);
       } catch (thrown) {
         // A body that stalls or breaks off is retried like a request that got no answer.
-        const error = this.#transportError(thrown, signal, deadline, timeoutMs, answered, redactor);
+        const error = this.#transportError(thrown, signal, timeoutMs, answered, redactor);
         if (!(error instanceof AbortError) && attempt < limit) {
           await this.#wait(backoffDelay(this.#retry, attempt, this.#random), signal, answered, error);
           continue;
@@ -343,13 +407,12 @@ export class Transport {
   #transportError(
     thrown: unknown,
     signal: AbortSignal | undefined,
-    deadline: AbortSignal | undefined,
     timeoutMs: number,
     context: ErrorContext,
     redactor: Redactor,
   ): WhatsAppSdkError {
     if (signal?.aborted) return new AbortError('The call was aborted', context);
-    if (deadline?.aborted) {
+    if (thrown instanceof KyTimeoutError || thrown instanceof BodyDeadlineError) {
       return new TimeoutError(`No answer within ${timeoutMs} ms`, { ...context, status: 0, timeoutMs });
     }
     const cause = redactor.cause(thrown);
@@ -397,4 +460,44 @@ function sensitiveValues(headers: Record<string, string>): string[] {
   return Object.entries(headers)
     .filter(([name]) => isSensitiveKey(name))
     .map(([, value]) => value);
+}
+
+/**
+ * The user's hooks as ky hooks. They read what the transport put in ky's `context` (a description without
+ * secrets), never ky's `Request`, whose headers and URL carry the credentials.
+ */
+function kyHooks(
+  before: NonNullable<HttpHooks['beforeRequest']>,
+  after: NonNullable<HttpHooks['afterResponse']>,
+) {
+  return {
+    beforeRequest: [
+      async (request: Request, options: { context: unknown }) => {
+        const context = options.context as HookContext;
+        if (before.length > 0) {
+          await runBeforeRequest(before, { ...context.info, attempt: context.attempt }, request.headers);
+        }
+        context.started = performance.now();
+      },
+    ],
+    afterResponse: after.map(
+      (hook) => async (_request: Request, options: { context: unknown }, response: Response) => {
+        const context = options.context as HookContext;
+        const requestId =
+          response.headers.get('x-request-id') ??
+          response.headers.get('x-correlation-id') ??
+          context.requestId;
+        const info: AfterResponseInfo = {
+          ...context.info,
+          attempt: context.attempt,
+          status: response.status,
+          durationMs: performance.now() - context.started,
+        };
+        if (requestId) info.requestId = requestId;
+        // The hook gets figures, not the response: its body (a clone ky made) is released here.
+        void response.body?.cancel().catch(() => undefined);
+        await hook(info);
+      },
+    ),
+  };
 }

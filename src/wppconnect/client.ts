@@ -133,6 +133,7 @@ export class WppConnectClient {
       service: 'wppconnect',
       baseUrl,
       secrets: () => this.#knownSecrets,
+      reservedHeaders: ['authorization'],
       ...httpSettings(options),
     });
   }
