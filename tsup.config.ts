@@ -1,25 +1,38 @@
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 
 // The library: ESM and CJS from one source. ESM keeps every dependency external. CJS bundles ky, because ky 1.x
-// is ESM-only and `require('ky')` throws ERR_REQUIRE_ESM on Node releases before 20.19.
+// is ESM-only and `require('ky')` throws ERR_REQUIRE_ESM on Node releases before 20.19. lean-qr (QR codes for
+// the CLI and the fakes) is a devDependency, so both builds bundle it: the runtime dependencies stay ky and zod.
 const library = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
+  'testing/msw': 'src/testing/msw.ts',
   'http/index': 'src/handler/index.ts',
   'store/index': 'src/store/index.ts',
   'sql/index': 'src/activity/index.ts',
 };
 
+/** The `whatsapp-gateway` command's entry: made executable, with its shebang, after the build. */
+const CLI = 'dist/cli/main.js';
+
 export default defineConfig([
   {
-    entry: library,
+    // The command is built with the library, so it imports the library's chunks instead of carrying a
+    // second copy of the SDK and the fakes (the ESM build is split into shared chunks).
+    entry: { ...library, 'cli/main': 'src/cli/main.ts' },
     format: ['esm'],
-    dts: true,
+    dts: { entry: library },
     sourcemap: true,
     clean: true,
     target: 'node20',
     splitting: true,
     treeshake: true,
+    async onSuccess() {
+      const code = await readFile(CLI, 'utf8');
+      if (!code.startsWith('#!')) await writeFile(CLI, `#!/usr/bin/env node\n${code}`);
+      await chmod(CLI, 0o755);
+    },
   },
   {
     entry: library,
@@ -34,15 +47,5 @@ export default defineConfig([
     // ConnectionError.
     splitting: true,
     treeshake: true,
-  },
-  // The `whatsapp-gateway` command: ESM only, its own bundle, outside the library's import graph.
-  {
-    entry: { 'cli/main': 'src/cli/main.ts' },
-    format: ['esm'],
-    dts: false,
-    sourcemap: true,
-    clean: false,
-    target: 'node20',
-    banner: { js: '#!/usr/bin/env node' },
   },
 ]);

@@ -16,4 +16,10 @@ run('node', ['test/smoke/esm.mjs']);
 // Without require(esm) (off before Node 20.19): proves the CJS build does not need it for ky.
 run('node', ['--no-experimental-require-module', 'test/smoke/cjs.cjs']);
 run('node', ['test/smoke/cjs-testing.cjs']);
+// The testing subpath needs neither msw nor require(esm): only the MSW handlers do.
+run('node', [
+  '--no-experimental-require-module',
+  '-e',
+  "require('whatsapp-gateway-sdk/testing').startFakeServers().then((s) => s.close()).then(() => console.log('CJS testing without require(esm) ok'))",
+]);
 console.log('\npackage checks passed');

@@ -1,3 +1,9 @@
+/**
+ * `whatsapp-gateway-sdk/testing/msw`: the fakes of `whatsapp-gateway-sdk/testing` as MSW request handlers.
+ * The only module of the package that imports `msw` (an optional peer dependency: install it to use this
+ * subpath; the rest of the package never loads it).
+ * @packageDocumentation
+ */
 import { HttpResponse, http, type RequestHandler } from 'msw';
 import type { FakeGateway } from './fake-gateway.js';
 import type { FakeWppConnect } from './fake-wppconnect.js';
@@ -10,12 +16,15 @@ import type { FakeWppConnect } from './fake-wppconnect.js';
  * network error instead of a thrown exception: the client has already given up, and MSW would otherwise
  * print the abort as an unhandled handler exception.
  *
- * This is the only module of `testing/` that imports `msw`; the node:http simulator does not need it.
- *
  * @example
  * ```ts
+ * import { setupServer } from 'msw/node';
+ * import { FakeGateway, FakeWppConnect, ManualClock } from 'whatsapp-gateway-sdk/testing';
+ * import { mswHandlers } from 'whatsapp-gateway-sdk/testing/msw';
+ *
+ * const clock = new ManualClock();
  * const wpp = new FakeWppConnect({ clock });
- * const gateway = new FakeGateway({ wppconnect: wpp });
+ * const gateway = new FakeGateway({ wppconnect: wpp, clock });
  * const server = setupServer(...mswHandlers(wpp, gateway));
  * server.listen({ onUnhandledRequest: 'error' });
  * ```

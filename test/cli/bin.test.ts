@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/run.js';
 import {
@@ -68,12 +68,27 @@ describe('whatsapp-gateway (the built binary)', () => {
     );
   });
 
-  it('imports only Node built-ins and the package dependencies (no msw: it is an optional peer)', () => {
-    const imports = [...readFileSync(BIN, 'utf8').matchAll(/^import .* from ["']([^"']+)["'];?$/gm)].map(
-      (m) => m[1]!,
-    );
-    const external = imports.filter((name) => !builtinModules.includes(name.replace(/^node:/, '')));
-    expect([...new Set(external)].sort()).toEqual(['ky', 'qrcode', 'zod']);
+  it('imports only Node built-ins, the package dependencies and the library’s own chunks (no msw, no copy)', () => {
+    const importsOf = (file: string) =>
+      [...readFileSync(file, 'utf8').matchAll(/^import .* from ["']([^"']+)["'];?$/gm)].map((m) => m[1]!);
+    // Follow the relative imports: the command is built with the library and shares its chunks.
+    const seen = new Set<string>();
+    const external = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const name of importsOf(file)) {
+        if (name.startsWith('.')) visit(join(dirname(file), name));
+        else if (!builtinModules.includes(name.replace(/^node:/, ''))) external.add(name);
+      }
+    };
+    visit(BIN);
+    expect([...external].sort()).toEqual(['ky', 'zod']);
+    const chunks = importsOf(BIN).filter((name) => name.startsWith('../chunk-'));
+    expect(chunks.length).toBeGreaterThan(0);
+    // The library's entry imports the same chunk: one copy of the SDK in the package, not two.
+    const library = importsOf(join(ROOT, 'dist/index.js')).map((name) => name.replace('./', '../'));
+    expect(chunks.some((chunk) => library.includes(chunk))).toBe(true);
   });
 
   it('exits 2 on usage and configuration errors, naming the problem', async () => {

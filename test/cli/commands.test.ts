@@ -258,7 +258,7 @@ describe('create and reconnect', () => {
     });
     expect(coloured.code).toBe(0);
     expect(out).toContain('\r\x1b[2K');
-    expect(out).toContain('\x1b[47m');
+    expect(out).toMatch(/\x1b\[3[07];4[07]m▀/);
     let plain = '';
     await runInProcess(
       ['create', 'c', '--no-wait'],

@@ -3,7 +3,15 @@
  * options an example's `main()` takes, pointing at them.
  */
 import type { ConnectionOptions } from '../../examples/env.js';
-import { type FakeServers, type StartFakeServersOptions, startFakeServers } from '../../src/testing/index.js';
+import {
+  type FakeServers,
+  onmessageWebhook,
+  type StartFakeServersOptions,
+  startFakeServers,
+} from '../../src/testing/index.js';
+
+/** The package's own seeding helper: a session connected on both sides. */
+export { seedConnected } from '../../src/testing/index.js';
 
 export interface Simulator {
   sim: FakeServers;
@@ -34,28 +42,13 @@ export async function startSimulator(options: StartFakeServersOptions = {}): Pro
   return { sim, connection, env };
 }
 
-/** A session connected on both sides (the gateway lists it, WPPConnect has it CONNECTED with a live page). */
-export function seedConnected(sim: FakeServers, id: string): void {
-  sim.wppconnect.seed(id, { status: 'CONNECTED' });
-  sim.gateway.seedChannel(id, 'connected');
-}
-
 /** Collects an example's output lines. */
 export function capture(): { lines: string[]; out: (line: string) => void; text: () => string } {
   const lines: string[] = [];
   return { lines, out: (line) => lines.push(line), text: () => lines.join('\n') };
 }
 
-/** A WPPConnect `onmessage` body for `session`, sent `agoMs` before now. */
+/** A WPPConnect `onmessage` body for `session`, sent `agoMs` before now (the package's helper). */
 export function onmessage(session: string, agoMs: number) {
-  const t = Math.floor((Date.now() - agoMs) / 1000);
-  return {
-    event: 'onmessage',
-    session,
-    id: `false_1@c.us_${t}`,
-    body: 'hi',
-    type: 'chat',
-    t,
-    from: '1@c.us',
-  };
+  return onmessageWebhook(session, { ageMs: agoMs });
 }

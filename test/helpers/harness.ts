@@ -18,8 +18,9 @@ import {
   FakeWppConnect,
   type FakeWppConnectOptions,
   ManualClock,
-  mswHandlers,
+  onmessageWebhook,
 } from '../../src/testing/index.js';
+import { mswHandlers } from '../../src/testing/msw.js';
 
 /** Retries in tests never wait for real. */
 export const noSleep = async () => undefined;
@@ -72,15 +73,7 @@ export function createWorld(server: ReturnType<typeof setupServer>, options: Wor
   return { clock, fakeWpp, fakeGateway, gateway, wppconnect, activity, manager, events };
 }
 
-/** A WPPConnect-style `onmessage` webhook body at `atMs`. */
+/** A WPPConnect-style `onmessage` webhook body at `atMs` (the package's helper). */
 export function messageWebhook(session: string, atMs: number) {
-  return {
-    event: 'onmessage',
-    session,
-    id: `false_1@c.us_${atMs}`,
-    body: 'hi',
-    type: 'chat',
-    t: Math.floor(atMs / 1000),
-    from: '1@c.us',
-  };
+  return onmessageWebhook(session, { at: atMs });
 }

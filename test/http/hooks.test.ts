@@ -13,7 +13,8 @@ import {
   WhatsAppGatewayClient,
   WppConnectClient,
 } from '../../src/index.js';
-import { FakeWppConnect, mswHandlers } from '../../src/testing/index.js';
+import { FakeWppConnect } from '../../src/testing/index.js';
+import { mswHandlers } from '../../src/testing/msw.js';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));

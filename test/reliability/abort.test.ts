@@ -6,7 +6,8 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AbortError, SessionManager, WhatsAppGatewayClient, WppConnectClient } from '../../src/index.js';
-import { FakeGateway, FakeWppConnect, mswHandlers } from '../../src/testing/index.js';
+import { FakeGateway, FakeWppConnect } from '../../src/testing/index.js';
+import { mswHandlers } from '../../src/testing/msw.js';
 import { ABORT_WITHIN_MS } from './figures.js';
 
 const server = setupServer();

@@ -16,7 +16,8 @@ import {
   WhatsAppSdkError,
   WppConnectClient,
 } from '../../src/index.js';
-import { FakeGateway, FakeWppConnect, mswHandlers } from '../../src/testing/index.js';
+import { FakeGateway, FakeWppConnect } from '../../src/testing/index.js';
+import { mswHandlers } from '../../src/testing/msw.js';
 import { LOAD } from './figures.js';
 
 const server = setupServer();

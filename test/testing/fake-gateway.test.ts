@@ -1,12 +1,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  FakeGateway,
-  FakeWppConnect,
-  ManualClock,
-  mswHandlers,
-  normalizeGatewayStatus,
-} from '../../src/testing/index.js';
+import { FakeGateway, FakeWppConnect, ManualClock, normalizeGatewayStatus } from '../../src/testing/index.js';
+import { mswHandlers } from '../../src/testing/msw.js';
 
 const T0 = Date.UTC(2026, 0, 15, 12);
 const clock = new ManualClock(T0);

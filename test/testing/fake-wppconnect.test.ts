@@ -1,6 +1,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeWppConnect, ManualClock, mswHandlers, pngFor } from '../../src/testing/index.js';
+import { FakeWppConnect, ManualClock, pngFor } from '../../src/testing/index.js';
+import { mswHandlers } from '../../src/testing/msw.js';
 import { activeTimers, generateToken, statusOf, wppCall, wppJson } from './helpers.js';
 
 const T0 = Date.UTC(2026, 0, 15, 12);
