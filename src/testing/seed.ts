@@ -48,10 +48,16 @@ export function seedNotPropagated(fakes: FakePair, id: string, status = 'disconn
 
 /** When a message of {@link onmessageWebhook} was sent. */
 export type MessageTime =
-  /** At this moment (epoch milliseconds or a Date). */
-  | { at: number | Date }
-  /** This long before `now` (default `Date.now()`; pass your `ManualClock`'s `now()` in clock-driven tests). */
-  | { ageMs: number; now?: number };
+  | {
+      /** At this moment (epoch milliseconds or a Date). */
+      at: number | Date;
+    }
+  | {
+      /** This long before `now`, in milliseconds. */
+      ageMs: number;
+      /** The reference time (default `Date.now()`; pass your `ManualClock`'s `now()` in clock-driven tests). */
+      now?: number;
+    };
 
 /**
  * A WPPConnect `onmessage` webhook body for `session`, as `ActivityTracker.record` (or your receiver) gets
