@@ -46,12 +46,18 @@ export function seedNotPropagated(fakes: FakePair, id: string, status = 'disconn
   fakes.gateway.seedChannel(id, status);
 }
 
-/** When a message of {@link onmessageWebhook} was sent. */
+/** When a message of {@link onmessageWebhook} was sent: at a moment, or some time before now. */
 export type MessageTime =
-  /** At this moment (epoch milliseconds or a Date). */
-  | { at: number | Date }
-  /** This long before `now` (default `Date.now()`; pass your `ManualClock`'s `now()` in clock-driven tests). */
-  | { ageMs: number; now?: number };
+  | {
+      /** The moment it was sent (epoch milliseconds or a Date). */
+      at: number | Date;
+    }
+  | {
+      /** How long before `now` it was sent, in milliseconds. */
+      ageMs: number;
+      /** Now, in epoch milliseconds (default `Date.now()`; pass your `ManualClock`'s `now()` in clock-driven tests). */
+      now?: number;
+    };
 
 /**
  * A WPPConnect `onmessage` webhook body for `session`, as `ActivityTracker.record` (or your receiver) gets
