@@ -270,8 +270,8 @@ export async function sqlActivity() {
     const results: EngineResult[] = [];
     // One engine at a time: the machine has two cores, and each engine wants both while it loads.
     for (const start of [
-      async () => mariaEngine(await startMariaDb()),
-      async () => pgEngine(await startPostgres()),
+      async () => mariaEngine(await startMariaDb({ bufferPool: '256M' })),
+      async () => pgEngine(await startPostgres({ sharedBuffers: '128MB' })),
     ]) {
       const engine = await start();
       try {

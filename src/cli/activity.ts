@@ -7,6 +7,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { SqlActivityLayout } from '../activity/sql.js';
+import { AbortError, ConnectionError, RedirectError, TimeoutError, WhatsAppSdkError } from '../errors.js';
+import type { Body } from '../http/body.js';
+import { Transport } from '../http/transport.js';
 import type { ActivitySource } from '../webhooks/tracker.js';
 import {
   ACTIVITY_DB_ENV,
@@ -41,6 +44,11 @@ export function parseActivity(text: string): Map<string, Date | null> {
   } catch {
     throw new ActivityFormatError('is not JSON');
   }
+  return activityOf(data);
+}
+
+/** Reads parsed activity JSON; see {@link parseActivity}. */
+function activityOf(data: unknown): Map<string, Date | null> {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new ActivityFormatError('must be a JSON object of session id → ISO time or null');
   }
@@ -91,25 +99,69 @@ export async function activityFromFile(path: string, cwd: string, command: strin
 }
 
 /**
+ * Largest activity answer read, in bytes, after decompression. Thousands of sessions take well under 1 MB;
+ * without a cap a 400 KB gzip answer took the command to 1.28 GB of memory.
+ */
+const MAX_ACTIVITY_BYTES = 4 * 1024 * 1024;
+
+/**
  * An activity source over a URL answering `GET` with the activity JSON: one request per listing, whatever the
- * number of sessions. No credentials are sent (the URL is not the gateway's API).
+ * number of sessions. No credentials are sent (the URL is not the gateway's API). It is read through the SDK's
+ * own transport, like the two APIs: a body over 4 MiB is cancelled, not buffered; a redirect is refused (named
+ * by its origin), never followed; a timeout bounds each attempt.
  */
 export function activityFromUrl(
   url: string,
-  { timeoutMs, fetch = globalThis.fetch }: { timeoutMs: number; fetch?: typeof globalThis.fetch },
+  { timeoutMs, fetch }: { timeoutMs: number; fetch?: typeof globalThis.fetch },
 ): ActivitySource {
+  const transport = new Transport({
+    service: 'gateway',
+    baseUrl: url,
+    headers: { accept: 'application/json' },
+    timeoutMs,
+    retry: { limit: 1, baseDelayMs: 300 },
+    maxBodyBytes: MAX_ACTIVITY_BYTES,
+    ...(fetch ? { fetch } : {}),
+  });
   return {
     async lastActivity(ids, signal) {
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const response = await fetch(url, {
-        headers: { accept: 'application/json' },
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
-      if (!response.ok) throw new ActivityFormatError(`the activity URL answered HTTP ${response.status}`);
-      const map = parseActivity(await response.text());
+      let body: Body;
+      try {
+        // The URL is the whole address: the route adds nothing to it.
+        ({ body } = await transport.send({ method: 'GET', route: '', call: signal ? { signal } : {} }));
+      } catch (error) {
+        throw activityUrlError(error);
+      }
+      if (body.kind === 'too-large') {
+        throw new ActivityFormatError(`the activity URL answered more than ${MAX_ACTIVITY_BYTES} bytes`);
+      }
+      if (body.kind !== 'json')
+        throw new ActivityFormatError(`the activity URL answered ${body.kind}, not JSON`);
+      const map = activityOf(body.value);
       return new Map(ids.map((id) => [id, map.get(id) ?? null]));
     },
   };
+}
+
+/** A transport error, said about the activity URL (the transport's own words name the gateway). */
+function activityUrlError(error: unknown): Error {
+  if (error instanceof RedirectError) {
+    const where = error.targetOrigin ? ` to ${error.targetOrigin}` : '';
+    return new ActivityFormatError(
+      `the activity URL answered HTTP ${error.status} with a redirect${where}, which is never followed: give the final URL`,
+    );
+  }
+  if (error instanceof AbortError) return error;
+  if (error instanceof TimeoutError)
+    return new ActivityFormatError(`the activity URL did not answer in time`);
+  if (error instanceof ConnectionError) {
+    const code = (error.cause as { cause?: { code?: string } } | undefined)?.cause?.code;
+    return new ActivityFormatError(`could not reach the activity URL${code ? ` (${code})` : ''}`);
+  }
+  if (error instanceof WhatsAppSdkError) {
+    return new ActivityFormatError(`the activity URL answered HTTP ${error.status ?? 0}`);
+  }
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** Several sources as one: for each id, the latest time any of them knows. */

@@ -5,7 +5,7 @@
  * |---|---|
  * | 0 | ok |
  * | 1 | problems found (a failed check, an unhealthy session, an unscanned QR, a failed repair) |
- * | 2 | usage or configuration error (unknown command or option, missing id or URL, a rejected secret) |
+ * | 2 | usage or configuration error (unknown command or option, missing id or URL, a rejected secret, a base URL that redirects) |
  * | 3 | unreachable: connection error, timeout, a proxy's 401, or the proxy's 502/504 page |
  * @module
  */
@@ -18,6 +18,7 @@ import {
   InvalidArgumentError,
   PropagationError,
   QrTimeoutError,
+  RedirectError,
   ServerError,
   TimeoutError,
   WhatsAppSdkError,
@@ -60,6 +61,8 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof AbortError) return ExitCode.interrupted;
   if (isUnreachable(error)) return ExitCode.unreachable;
   if (error instanceof AuthenticationError) return ExitCode.usage;
+  // A redirect means the configured URL is not the one the service answers on: a configuration error.
+  if (error instanceof RedirectError) return ExitCode.usage;
   return ExitCode.problems;
 }
 
@@ -102,9 +105,22 @@ export function hintFor(error: unknown): string | undefined {
   if (error instanceof ServerError && error.fromProxy) {
     return `the proxy in front of ${SERVICE_NAMES[error.service]} answered with its own HTTP ${error.status} page: the service behind it is down or too slow.`;
   }
-  if (error instanceof PropagationError) return error.likelyCause;
+  if (error instanceof RedirectError) {
+    const where = error.targetOrigin ? ` to ${error.targetOrigin}` : '';
+    return `${SERVICE_NAMES[error.service]} redirects${where}, and whatsapp-gateway never follows a redirect (it would carry the secret there): set ${urlVar} to the URL it redirects to (e.g. https://).`;
+  }
+  // The SDK's texts name no API method; here they end with the command to run.
+  if (error instanceof PropagationError) {
+    const next = `then run \`whatsapp-gateway reconnect ${error.sessionId}\`.`;
+    if (error.service === 'gateway') {
+      return `${error.likelyCause ?? ''} Set WPPCONNECT_BASE_URL and WPPCONNECT_SECRET_KEY so whatsapp-gateway can verify the session there, ${next}`.trim();
+    }
+    return error.likelyCause
+      ? `${error.likelyCause} When that is done, ${next.replace(/^then /, '')}`
+      : undefined;
+  }
   if (error instanceof QrTimeoutError) {
-    return `WPPConnect was still ${error.lastStatus ?? 'silent'} at the end of the wait; check its logs for Chromium errors, then run reconnect.`;
+    return `WPPConnect was still ${error.lastStatus ?? 'silent'} at the end of the wait; check its logs for Chromium errors, then run \`whatsapp-gateway reconnect ${error.sessionId}\`.`;
   }
   return undefined;
 }

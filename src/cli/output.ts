@@ -4,7 +4,7 @@
  * @module
  */
 import type { CliIo, CliWriter } from './io.js';
-import { streamWidth, truncate, visibleLength, wrapLine } from './text.js';
+import { ESC, streamWidth, terminalSafe, truncate, visibleLength, wrapLine } from './text.js';
 
 /** What replaces a secret that was about to be printed. Fixed text: it says nothing about the secret's length. */
 export const SECRET_MASK = '[secret]';
@@ -35,7 +35,7 @@ function styles(enabled: boolean): Styles {
   const make =
     (code: string): Style =>
     (text) =>
-      enabled ? `\x1b[${code}m${text}\x1b[0m` : text;
+      enabled ? `${ESC}[${code}m${text}${ESC}[0m` : text;
   return {
     ok: make(ANSI.ok),
     fail: make(ANSI.fail),
@@ -53,7 +53,8 @@ export function colorEnabled(stream: CliWriter, env: CliIo['env']): boolean {
 /**
  * The command's printer: lines to stdout, errors to stderr, with styles that are no-ops off a terminal.
  * Every write masks the secrets it was told about (those in the environment from the start, secret files once
- * read), so even a secret typed where a command name belongs is never echoed.
+ * read), so even a secret typed where a command name belongs is never echoed, and shows the control
+ * characters of the text as `\xNN` ({@link terminalSafe}): ids, statuses and messages come from servers.
  */
 export class Output {
   /** True when stdout is an interactive terminal. */
@@ -96,7 +97,7 @@ export class Output {
 
   /** Writes raw text to stdout (no newline added). */
   write(text: string): void {
-    this.#io.stdout.write(this.#mask(text));
+    this.#io.stdout.write(terminalSafe(this.#mask(text)));
   }
 
   /** Writes one line to stdout. */
@@ -115,7 +116,7 @@ export class Output {
 
   /** Writes one line to stderr. */
   error(text: string): void {
-    this.#io.stderr.write(this.#mask(`${text}\n`));
+    this.#io.stderr.write(terminalSafe(this.#mask(`${text}\n`)));
   }
 
   /** Writes `value` as indented JSON to stdout (dates become ISO strings). */

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Output } from './output.js';
-import { DEFAULT_WIDTH, truncate, wrapLine } from './text.js';
+import { CR, DEFAULT_WIDTH, ESC, truncate, wrapLine } from './text.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const FRAME_MS = 100;
@@ -68,7 +68,7 @@ export class Progress {
   }
 
   #clear(): void {
-    if (this.#mode === 'spinner') this.#out.write('\r\x1b[2K');
+    if (this.#mode === 'spinner') this.#out.write(`${CR}${ESC}[2K`);
   }
 
   #draw(): void {
@@ -77,6 +77,6 @@ export class Progress {
     // One column is left free: writing the last column makes some terminals wrap at once.
     const room = (this.#out.width ?? DEFAULT_WIDTH) - 1 - 2 - suffix.length;
     const text = truncate(this.#text, Math.max(0, room));
-    this.#out.write(`\r\x1b[2K${this.#out.style.dim(`${frame} ${text}${suffix}`)}`);
+    this.#out.write(`${CR}${ESC}[2K${this.#out.style.dim(`${frame} ${text}${suffix}`)}`);
   }
 }

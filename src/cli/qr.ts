@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Bitmap2D, generate } from 'lean-qr';
 import type { QrCode } from '../qr.js';
+import { ESC } from './text.js';
 
 /** The light border around the drawn code, in modules. Scanners want one; two is enough on a screen. */
 const MARGIN = 2;
@@ -50,11 +51,11 @@ export async function renderQr(urlcode: string, { color }: { color: boolean }): 
         let last = '';
         let text = '';
         for (const { top, bottom } of line) {
-          const code = `\x1b[${top ? 30 : 37};${bottom ? 40 : 47}m`;
+          const code = `${ESC}[${top ? 30 : 37};${bottom ? 40 : 47}m`;
           text += code === last ? '▀' : `${code}▀`;
           last = code;
         }
-        return `${text}\x1b[0m`;
+        return `${text}${ESC}[0m`;
       })
       .join('\n')}\n`;
   }

@@ -80,10 +80,32 @@ function findCommand(name: string): Command {
   if (name.startsWith('-')) {
     throw new UsageError(`options go after the command; commands: ${names.join(', ')}`);
   }
+  // A word that cannot be a command may be a secret pasted in the wrong place (one read from a file is not
+  // known yet, so it would not be masked): it is not echoed.
+  if (!/^[a-z][a-z-]{0,23}$/.test(name)) {
+    throw new UsageError(
+      `unknown command (not shown: it does not look like one); commands: ${names.join(', ')}`,
+    );
+  }
   const suggestion = didYouMean(name, names);
   throw new UsageError(
     `unknown command "${name}"${suggestion ? `; did you mean ${suggestion}?` : `; commands: ${names.join(', ')}`}`,
   );
+}
+
+/**
+ * Refuses to run with Node's HTTP client debugging on: `NODE_DEBUG=undici` (or `fetch`) makes Node print every
+ * request URL to stderr, and WPPConnect's secret key travels in the path of generate-token.
+ * @throws {@link UsageError} (exit 2).
+ */
+function refuseDebugLogging(env: CliIo['env']): void {
+  const sections = (env['NODE_DEBUG'] ?? '').split(/[\s,]+/).map((s) => s.toLowerCase());
+  const unsafe = sections.find((s) => s === 'undici' || s === 'fetch' || s === '*');
+  if (unsafe !== undefined) {
+    throw new UsageError(
+      `NODE_DEBUG=${unsafe} makes Node print every request URL, and the WPPConnect secret key travels in one: unset NODE_DEBUG (or remove ${unsafe} from it)`,
+    );
+  }
 }
 
 const isHelp = (arg: string) => arg === '--help' || arg === '-h';
@@ -120,6 +142,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return ExitCode.ok;
     }
     const command = findCommand(name);
+    refuseDebugLogging(io.env);
     if (rest.some(isHelp)) {
       out.line(command.help(width('out')));
       return ExitCode.ok;

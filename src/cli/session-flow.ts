@@ -27,7 +27,7 @@ import { ExitCode, formatActions, reportFailure } from './exit.js';
 import { colorEnabled, duration } from './output.js';
 import { Progress } from './progress.js';
 import { renderQr, writeQrPng } from './qr.js';
-import { visibleLength } from './text.js';
+import { ESC, visibleLength } from './text.js';
 
 /** How a create or reconnect ended. */
 export type FlowOutcome =
@@ -122,7 +122,7 @@ class QrView {
     }
     if (this.options.json) return;
     // Cursor up over the previous QR and clear from there: the new one takes its place.
-    if (this.#drawnLines > 0) out.write(`\x1b[${this.#drawnLines}F\x1b[J`);
+    if (this.#drawnLines > 0) out.write(`${ESC}[${this.#drawnLines}F${ESC}[J`);
     for (const line of lines) out.line(line);
     // Only a terminal can move its cursor; a line wider than it wraps, and then the count would be wrong.
     const fits =

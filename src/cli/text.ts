@@ -11,7 +11,38 @@ export const DEFAULT_WIDTH = 80;
 /** Below this, wrapping makes no sense (one word per line): narrower terminals get this width. */
 export const MIN_WIDTH = 30;
 
-const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+/**
+ * Stand-ins for the only control characters the command itself prints: ESC (colours, cursor moves, the QR)
+ * and CR (a spinner redrawn in place). Text from a server can hold any character, so {@link terminalSafe}
+ * shows every real control character as `\xNN` and only then turns these stand-ins into ESC and CR. Each is a
+ * private-use character followed by a nonce drawn per process, so no server can forge one.
+ */
+const NONCE = Array.from({ length: 6 }, () =>
+  String.fromCharCode(0xe100 + Math.floor(Math.random() * 0x100)),
+).join('');
+/** Writes an ESC to the terminal; see {@link terminalSafe}. */
+export const ESC = `\ue01b${NONCE}`;
+/** Writes a CR to the terminal; see {@link terminalSafe}. */
+export const CR = `\ue00d${NONCE}`;
+
+const ANSI = new RegExp(`(?:\\x1b|${ESC})\\[[0-9;]*[A-Za-z]`, 'g');
+
+/** C0 and C1 control characters, except tab and line feed. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text made safe for a terminal: every control character that came in the text (ESC, BEL, CR, C1, NUL…)
+ * is shown as `\xNN`, so a channel id or a message from a server cannot clear the screen, retitle the window
+ * or plant an OSC 8 link; then the command's own {@link ESC} and {@link CR} become the real characters.
+ */
+export function terminalSafe(text: string): string {
+  return text
+    .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .split(ESC)
+    .join('\x1b')
+    .split(CR)
+    .join('\r');
+}
 
 /**
  * The width to fit `stream` to: `COLUMNS` when it is a positive integer (the shell's convention, and how

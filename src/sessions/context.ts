@@ -194,6 +194,14 @@ export class SessionContext {
   readonly clock: Clock;
   /** When this manager last restarted each session into CONNECTED; the zombie rule counts silence from there too. */
   readonly restartedAt = new Map<string, Date>();
+  /**
+   * When each session was first seen INITIALIZING, by any read of this manager (a listing, a healthcheck, a
+   * wait), and forgotten as soon as a read shows another status or the manager starts it again. It is what
+   * lets a healthcheck tell a session that is only starting from one stuck for longer than `stuckAfterMs`.
+   */
+  readonly initializingSince = new Map<string, number>();
+  /** Sessions this manager already closed and started once for being stuck INITIALIZING: never twice. */
+  readonly stuckRestarted = new Set<string>();
   /** How many WPPConnect lookups may run at once; shared by every listing of this manager. */
   readonly limit: AdaptiveLimit;
   /** Subscribers of `SessionManager.events` (besides `onEvent`). */

@@ -118,7 +118,7 @@ export async function gatewayOnlyEnsure(
       sessionId: id,
       actions: trail.actions,
       likelyCause:
-        'The gateway may not be propagating the session to WPPConnect (field notes §7.1). Configure a WppConnectClient so the SDK can verify and start it there.',
+        'The gateway may not be propagating the session to WPPConnect. Give the SDK access to WPPConnect too, so it can verify the session and start it there.',
     },
   );
 }

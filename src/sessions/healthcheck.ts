@@ -23,7 +23,12 @@ export interface HealthcheckOptions {
 
 /** Which class a session falls in. @internal */
 export function classify(info: SessionInfo): HealthClass {
-  if (info.status === 'connected') return info.isZombie ? 'zombie' : 'healthy';
+  if (info.status === 'connected') {
+    // Fail closed: a failed activity source is not a healthy session.
+    if (info.zombie?.verdict === 'unknown') return 'unknown';
+    return info.isZombie ? 'zombie' : 'healthy';
+  }
+  if (info.status === 'starting') return 'starting';
   if (info.status === 'not_propagated') return 'not_propagated';
   if (info.status === 'unknown') return 'unknown';
   return 'disconnected';
@@ -54,6 +59,7 @@ export async function healthcheck(
   const counts = {
     healthy: 0,
     zombie: 0,
+    starting: 0,
     disconnected: 0,
     not_propagated: 0,
     unknown: 0,
@@ -61,7 +67,8 @@ export async function healthcheck(
   };
   for (const entry of entries) counts[entry.health]++;
 
-  // Unknown means the evidence could not be read: repairing blind could restart a healthy session.
+  // Unknown means the evidence could not be read: repairing blind could restart a healthy session. A starting
+  // session goes to reconnect, which waits for it and restarts it only if it stays INITIALIZING too long.
   const toRepair = options.repair
     ? entries.filter((e) => e.health !== 'healthy' && e.health !== 'unknown')
     : [];

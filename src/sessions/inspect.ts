@@ -12,22 +12,38 @@ import type { SessionInfo, SessionReport, SessionStatus } from './types.js';
 import { type ObserveHints, observe } from './wpp-steps.js';
 import { evaluateZombie } from './zombie.js';
 
-/** One batched activity lookup for many ids (design §2: never one call per session). @internal */
+/** What one activity lookup gave: a time (or null) per id, or `'failed'` for every id of a failed lookup. */
+export interface ActivityLookup {
+  of(id: string): Date | null | 'failed';
+}
+
+/**
+ * One batched activity lookup for many ids (design §2: never one call per session). A failed source makes the
+ * zombie verdict of every id `unknown` (fail closed), never "no activity".
+ * @internal
+ */
 export async function lastActivityOf(
   ctx: SessionContext,
   ids: readonly string[],
   signal: AbortSignal | undefined,
-): Promise<ReadonlyMap<string, Date | null>> {
-  if (!ctx.activity || ids.length === 0) return new Map();
+): Promise<ActivityLookup> {
+  if (!ctx.activity || ids.length === 0) return { of: () => null };
   try {
-    return await ctx.activity.lastActivity(ids, signal);
+    const found = await ctx.activity.lastActivity(ids, signal);
+    return { of: (id) => validDate(found.get(id)) };
   } catch (error) {
     if (signal?.aborted) throw new AbortError('The session operation was aborted');
-    ctx.log('warn', 'activity source failed; zombie status cannot be judged', {
+    ctx.log('warn', 'activity source failed; zombie status is unknown', {
       error: describeError(error),
     });
-    return new Map();
+    return { of: () => 'failed' };
   }
+}
+
+/** A source may hand back anything: only a valid Date is a time, an invalid one is a failed read. */
+function validDate(value: unknown): Date | null | 'failed' {
+  if (value === undefined || value === null) return null;
+  return value instanceof Date && !Number.isNaN(value.getTime()) ? value : 'failed';
 }
 
 /** Builds a {@link SessionInfo} from the evidence, and emits `zombie` / `inconsistent` events. @internal */
@@ -36,7 +52,7 @@ export function buildInfo(
   id: string,
   gatewayStatus: string | null,
   wpp: WppEvidence | 'unavailable' | null,
-  lastActivityAt: Date | null,
+  activity: Date | null | 'failed',
   gatewayOutcome?: GatewayOutcome,
 ): SessionInfo {
   const derived = deriveStatus({ gatewayStatus, wpp });
@@ -57,7 +73,7 @@ export function buildInfo(
   if (ctx.activity) sources.push('activity');
   const zombie = evaluateZombie({
     status,
-    lastActivityAt,
+    lastActivityAt: activity,
     thresholdMs: ctx.options.zombieAfterMs(id),
     now: ctx.clock.now(),
     noActivityIsZombie: ctx.options.noActivityIsZombie,
@@ -70,11 +86,19 @@ export function buildInfo(
     gatewayStatus,
     wppconnectStatus: wpp && wpp !== 'unavailable' ? wpp.status : null,
     alive: wpp && wpp !== 'unavailable' ? wpp.alive : null,
-    lastActivityAt,
+    // Clamped to now when the source reported the future; null when it failed.
+    lastActivityAt: zombie.evidence ? zombie.evidence.lastActivityAt : clampToNow(activity, ctx.clock.now()),
     isZombie: zombie.isZombie,
     inconsistent: derived.inconsistent,
     notes: derived.notes,
   };
+  if (activity === 'failed')
+    info.notes.push('the activity source failed, so whether it is a zombie is unknown');
+  else if (zombie.evidence?.clampedFrom) {
+    info.notes.push(
+      `the activity source reported ${zombie.evidence.clampedFrom.toISOString()}, in the future: counted as now`,
+    );
+  }
   if (wpp && wpp !== 'unavailable' && wpp.aliveByMessageAgeMs !== undefined) {
     info.notes.push(
       `liveness probe skipped: a message arrived ${Math.round(wpp.aliveByMessageAgeMs / 1000)} s ago (within ${Math.round(ctx.options.recentMessageMs / 1000)} s), and a dead page delivers none`,
@@ -85,6 +109,11 @@ export function buildInfo(
   if (info.isZombie) ctx.emit('zombie', id, zombie.evidence?.reason);
   if (info.inconsistent) ctx.emit('inconsistent', id, derived.notes.join('; '));
   return info;
+}
+
+function clampToNow(activity: Date | null | 'failed', now: number): Date | null {
+  if (activity === 'failed' || activity === null) return null;
+  return activity.getTime() > now ? new Date(now) : activity;
 }
 
 async function evidenceOrUnavailable(
@@ -134,7 +163,9 @@ export async function listSessions(
     ctx.limit,
     async (id) => {
       const notes: string[] = [];
-      const lastMessageAt = activity.get(id) ?? null;
+      const activityOf = activity.of(id);
+      // A failed read proves nothing: no message age to stand in for the liveness probe.
+      const lastMessageAt = activityOf === 'failed' ? null : activityOf;
       const wpp = await evidenceOrUnavailable(
         ctx,
         id,
@@ -142,7 +173,7 @@ export async function listSessions(
         { knownNames, lastMessageAt, limit: ctx.limit },
         notes,
       );
-      const info = buildInfo(ctx, id, claims.get(id) ?? null, wpp, lastMessageAt);
+      const info = buildInfo(ctx, id, claims.get(id) ?? null, wpp, activityOf);
       info.notes.push(...notes);
       return info;
     },
@@ -171,7 +202,8 @@ export async function getSession(
     ),
     lastActivityOf(ctx, [id], signal),
   ]);
-  const lastMessageAt = activity.get(id) ?? null;
+  const activityOf = activity.of(id);
+  const lastMessageAt = activityOf === 'failed' ? null : activityOf;
   const notes: string[] = [];
   const wpp = await evidenceOrUnavailable(ctx, id, signal, { lastMessageAt }, notes);
   const absentOnWpp =
@@ -192,7 +224,7 @@ export async function getSession(
       );
     }
   }
-  const info = buildInfo(ctx, id, gatewayStatus, wpp, lastMessageAt);
+  const info = buildInfo(ctx, id, gatewayStatus, wpp, activityOf);
   info.notes.push(...notes);
   return info;
 }
@@ -220,7 +252,7 @@ export async function finishReport(
   const activity = await lastActivityOf(ctx, [id], signal);
   const connectedNow = evidence?.status === 'CONNECTED' && evidence.alive !== false;
   if (trail.repaired && connectedNow) ctx.restartedAt.set(id, new Date(ctx.clock.now()));
-  const info = buildInfo(ctx, id, gatewayStatus, evidence, activity.get(id) ?? null, gatewayOutcome);
+  const info = buildInfo(ctx, id, gatewayStatus, evidence, activity.of(id), gatewayOutcome);
   if (info.qr) ctx.emit('qr', id, 'a QR code is ready to scan', { qr: info.qr });
   if (info.status === 'connected') ctx.emit('connected', id);
   if (trail.repaired)

@@ -63,7 +63,7 @@ function failed(id: string, actions: readonly SessionAction[]): PropagationError
     sessionId: id,
     actions,
     likelyCause:
-      'WPPConnect cannot bring this session up. Check its logs for Chromium errors; a stuck profile needs a WPPConnect restart.',
+      'WPPConnect cannot bring this session up. Check its logs for Chromium errors; a session stuck INITIALIZING needs its orphaned browser ended or WPPConnect restarted.',
   });
 }
 
@@ -118,6 +118,28 @@ async function withWpp(ctx: SessionContext, trail: Trail, signal: AbortSignal | 
   const wantsCode = ctx.phone !== undefined && (first.status === 'QRCODE' || first.status === 'PHONECODE');
   if (!force && isReady(first) && !wantsCode) return finishReport(ctx, trail, signal, first);
 
+  if (!force && first.status === 'INITIALIZING') {
+    // Only starting (e.g. WPPConnect re-starting its stored sessions after its own restart): restarting it now
+    // would fail with "The browser is already running" and create the stuck session it meant to cure. Wait;
+    // only past `stuckAfterMs` is it closed and started, once; still stuck then is a PropagationError.
+    trail.add(
+      'rung 1: fresh QR',
+      'waiting',
+      'the session is starting: it is not restarted unless it stays INITIALIZING past stuckAfterMs',
+    );
+    try {
+      return finishReport(
+        ctx,
+        trail,
+        signal,
+        await waitUntilReady(ctx, id, trail, signal, { recover: true }),
+      );
+    } catch (error) {
+      if (!(error instanceof QrTimeoutError)) throw error;
+      trail.add('rung result', `no QR or connection: ${describeError(error)}`);
+    }
+  }
+
   if (!force && first.status === 'CLOSED') {
     rung(trail, 2, 'start-session');
     await start(ctx, id, trail, signal);
@@ -128,7 +150,7 @@ async function withWpp(ctx: SessionContext, trail: Trail, signal: AbortSignal | 
     trail.add(
       'rung 2: start-session',
       'skipped',
-      force ? 'forced restart' : `start-session is ignored while ${first.status}`,
+      force ? 'forced restart' : 'start-session is ignored unless CLOSED',
     );
   }
 

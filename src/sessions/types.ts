@@ -30,8 +30,15 @@ export type SessionStatus =
 
 /** Why a session is, or is not, a zombie: the evidence behind `isZombie`. */
 export interface ZombieEvidence {
-  /** Last *message* activity seen for the session, or null when none was recorded. */
+  /**
+   * The verdict. `unknown` when the activity could not be trusted: the `ActivitySource` failed, or reported a
+   * time well in the future. `isZombie` is then false, and a healthcheck counts the session as `unknown`.
+   */
+  verdict: 'zombie' | 'not_zombie' | 'unknown';
+  /** Last *message* activity seen for the session (clamped to now when reported in the future), or null. */
   lastActivityAt: Date | null;
+  /** The time the source really reported, when it was in the future and clamped to now. */
+  clampedFrom?: Date;
   /** The threshold used for this session, in ms. */
   thresholdMs: number;
   /** When this manager last restarted the session into CONNECTED (silence counts from the later of the two). */
@@ -56,9 +63,12 @@ export interface SessionInfo {
   wppconnectStatus: WppStatus | null;
   /** Result of the liveness probe on a CONNECTED session: true alive, false dead, null not probed. */
   alive: boolean | null;
-  /** Last message activity from the `ActivitySource`, or null. */
+  /** Last message activity from the `ActivitySource` (never in the future: clamped to now), or null. */
   lastActivityAt: Date | null;
-  /** Connected, yet silent for longer than the zombie threshold (design §3.3). */
+  /**
+   * Connected, yet silent for longer than the zombie threshold. False also when it cannot be told (the
+   * activity source failed): `zombie.verdict` is `unknown` then.
+   */
   isZombie: boolean;
   /** The evidence for `isZombie`; present when the session is connected. */
   zombie?: ZombieEvidence;
@@ -128,8 +138,12 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** How a session came out of a healthcheck. */
-export type HealthClass = 'healthy' | 'zombie' | 'disconnected' | 'not_propagated' | 'unknown';
+/**
+ * How a session came out of a healthcheck. `starting`: WPPConnect is launching its browser (INITIALIZING); a
+ * repair waits for it and restarts it only when it stays INITIALIZING past `stuckAfterMs`, once. `unknown`: the
+ * evidence could not be read, including a connected session whose activity source failed.
+ */
+export type HealthClass = 'healthy' | 'zombie' | 'starting' | 'disconnected' | 'not_propagated' | 'unknown';
 
 /** One session's line in a {@link HealthReport}. */
 export interface HealthEntry {

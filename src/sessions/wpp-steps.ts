@@ -19,11 +19,17 @@ import type { WppConnectClient } from '../wppconnect/client.js';
 import { describeError, type SessionContext, type Trail } from './context.js';
 import type { WppEvidence } from './status.js';
 
-/** Why a restart of a stuck session fails on the real server, and what clears it (transcript §9.1.4, field notes §7.1). */
+/**
+ * Why a session stays INITIALIZING on the real server, and what clears it (transcript §9.1.4, field notes §7.1).
+ * Removing the profile's SingletonLock is NOT a remedy: the real server then launches a second browser on the
+ * same profile beside the orphan. The text names no API method: the CLI prints it too.
+ */
 export const STUCK_CAUSE =
-  'WPPConnect keeps the first browser of a session alive when its start fails, so a restart fails with ' +
-  '"The browser is already running for …/userDataDir/<id>". Restart the WPPConnect process, or remove that ' +
-  "profile's SingletonLock, then call ensureSession again.";
+  'WPPConnect keeps the first browser of a session alive when its start fails, so every new start fails with ' +
+  '"The browser is already running for …/userDataDir/<id>". End that orphaned browser (the Chromium process ' +
+  'whose --user-data-dir ends in /userDataDir/<id>) or restart the WPPConnect process, then start the session ' +
+  "again. Do not remove the profile's SingletonLock: WPPConnect would launch a second browser on the same " +
+  'profile beside the orphan.';
 
 /** @internal */
 export function requireWpp(ctx: SessionContext): WppConnectClient {
@@ -107,6 +113,12 @@ export async function observe(
       aliveByMessageAgeMs !== undefined ||
       (await metered(limit, now, () => wpp.checkConnection(id, call))).ok;
   }
+  if (status.status === 'INITIALIZING') {
+    if (!ctx.initializingSince.has(id)) ctx.initializingSince.set(id, ctx.clock.now());
+  } else {
+    ctx.initializingSince.delete(id);
+    ctx.stuckRestarted.delete(id);
+  }
   let known: boolean | null = null;
   if (status.status === 'CLOSED') {
     known = knownNames ? knownNames.has(id) : (await wpp.listSessionNames(call)).includes(id);
@@ -144,6 +156,8 @@ export function noteEvidence(trail: Trail, evidence: WppEvidence): void {
  * @internal
  */
 export async function start(ctx: SessionContext, id: string, trail: Trail, signal: AbortSignal | undefined) {
+  // A start begins a new INITIALIZING period: the stuck clock counts from here.
+  ctx.initializingSince.delete(id);
   const webhook = ctx.options.webhookUrl(id);
   const phone = ctx.phone;
   if (phone) ctx.hub?.forgetPairingCode(id);
@@ -226,8 +240,9 @@ export async function waitUntilReady(
 ): Promise<WppEvidence> {
   const { qrWaitMs, stuckAfterMs } = ctx.options;
   const startedAt = ctx.clock.now();
-  let initializingSince: number | null = null;
-  let restartedStuck = false;
+  // Seeded from earlier reads: a session seen INITIALIZING by a listing a while ago has been starting since then.
+  let initializingSince: number | null = ctx.initializingSince.get(id) ?? null;
+  let restartedStuck = ctx.stuckRestarted.has(id);
   let restartedClosed = false;
   let last: WppEvidence | null = null;
 
@@ -249,22 +264,25 @@ export async function waitUntilReady(
 
     const now = ctx.clock.now();
     if (evidence.status === 'INITIALIZING') {
-      initializingSince ??= now;
-      if (now - initializingSince >= stuckAfterMs) {
-        if (restartedStuck || !recover) throw stuck(id, trail, now - startedAt, restartedStuck);
+      const since = ctx.initializingSince.get(id) ?? initializingSince ?? now;
+      initializingSince = since;
+      if (now - since >= stuckAfterMs) {
+        if (restartedStuck || !recover) throw stuck(id, trail, now - startedAt, restartedStuck, ctx);
         trail.add(
           'recover',
-          `INITIALIZING for ${Math.round((now - initializingSince) / 1000)} s`,
+          `INITIALIZING for ${Math.round((now - since) / 1000)} s`,
           'close-session, then start-session, once',
         );
         trail.repaired = true;
         restartedStuck = true;
+        ctx.stuckRestarted.add(id);
         await close(ctx, id, trail, signal);
         await start(ctx, id, trail, signal);
         initializingSince = ctx.clock.now();
       }
     } else {
       initializingSince = null;
+      restartedStuck = false;
     }
     if (evidence.status === 'CLOSED') {
       if (restartedClosed || !recover) {
@@ -273,7 +291,7 @@ export async function waitUntilReady(
           sessionId: id,
           actions: trail.actions,
           likelyCause:
-            'The browser could not start or the QR expired unscanned (autoClose, 60 s by default). Check the WPPConnect logs for Chromium errors, then call reconnect.',
+            'The browser could not start or the QR expired unscanned (autoClose, 60 s by default). Check the WPPConnect logs for Chromium errors, then reconnect the session.',
         });
       }
       restartedClosed = true;
@@ -282,8 +300,10 @@ export async function waitUntilReady(
     }
   }
 
-  if (last?.status === 'INITIALIZING' && restartedStuck)
-    throw stuck(id, trail, ctx.clock.now() - startedAt, true);
+  // Still INITIALIZING when the wait ends is a stuck start whatever the bounds are (a `qrWaitMs` shorter than
+  // `stuckAfterMs` never reaches the restart): say so, with the trail and the remedy, not as a QR timeout.
+  if (last?.status === 'INITIALIZING')
+    throw stuck(id, trail, ctx.clock.now() - startedAt, restartedStuck, ctx);
   throw new QrTimeoutError(
     `Session "${id}" showed no QR code, pairing code or connection within ${Math.round(qrWaitMs / 1000)} s`,
     {
@@ -295,11 +315,24 @@ export async function waitUntilReady(
   );
 }
 
-function stuck(id: string, trail: Trail, waitedMs: number, afterRestart: boolean): PropagationError {
+function stuck(
+  id: string,
+  trail: Trail,
+  waitedMs: number,
+  afterRestart: boolean,
+  ctx: SessionContext,
+): PropagationError {
+  const since = ctx.initializingSince.get(id);
+  const forMs = since === undefined ? waitedMs : Math.max(waitedMs, ctx.clock.now() - since);
   const state = afterRestart ? 'still INITIALIZING after one restart' : 'INITIALIZING for too long';
-  trail.add('give up', state, `waited ${Math.round(waitedMs / 1000)} s`);
+  trail.add('give up', state, `INITIALIZING for ${Math.round(forMs / 1000)} s`);
+  const restartNote = afterRestart
+    ? ', even after one close and start'
+    : forMs < ctx.options.stuckAfterMs
+      ? ` (the wait ended before stuckAfterMs, ${Math.round(ctx.options.stuckAfterMs / 1000)} s, so no restart was tried)`
+      : '';
   return new PropagationError(
-    `Session "${id}" is stuck INITIALIZING on WPPConnect${afterRestart ? ', even after a restart' : ''}`,
+    `Session "${id}" is stuck INITIALIZING on WPPConnect after ${Math.round(forMs / 1000)} s${restartNote}`,
     {
       service: 'wppconnect',
       sessionId: id,

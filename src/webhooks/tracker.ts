@@ -5,7 +5,8 @@
  */
 
 import type { ActivitySource } from '../activity/source.js';
-import { ResponseValidationError } from '../errors.js';
+import { InvalidArgumentError, ResponseValidationError } from '../errors.js';
+import { assertSessionId } from '../ids.js';
 import { parseWebhook } from './parse.js';
 import type { ParseWebhookOptions, WebhookEvent } from './types.js';
 
@@ -29,7 +30,16 @@ export interface ActivityTrackerOptions {
    * time when it has one (a retried or queued delivery arrives late), else the receive time.
    */
   useReceiveTime?: boolean;
+  /**
+   * Most sessions remembered. Beyond it, the session seen least recently is forgotten (it then reads as never
+   * seen). Default 10 000: a real fleet has hundreds or thousands of sessions, while unsigned webhooks can
+   * carry any number of made-up ids (a million of them cost 135 MiB before this bound).
+   */
+  maxSessions?: number;
 }
+
+/** Default of {@link ActivityTrackerOptions.maxSessions}: thousands of sessions, about 2 MiB at most. */
+const DEFAULT_MAX_TRACKED_SESSIONS = 10_000;
 
 /**
  * An in-memory {@link ActivitySource}: feed it every webhook body, hand it to the `SessionManager`.
@@ -39,8 +49,14 @@ export interface ActivityTrackerOptions {
  * time, so one bad body cannot hide a zombie forever. State lives in this process only; for several
  * processes, implement {@link ActivitySource} over your database (see `examples/`).
  *
- * Session ids come from the body unless the route gives one: WPPConnect webhooks are unsigned
- * (wppconnect.md §4), so authenticate the route or pass `sessionId` from a per-session URL.
+ * Session ids come from the body unless the route gives one: WPPConnect webhooks are unsigned, so
+ * authenticate the route or pass `sessionId` from a per-session URL. Ids are held to the session-id rules
+ * ({@link assertSessionId}: no control characters, no `/`, `..` or `:`, at most 100 characters); an event with
+ * any other id is not recorded. The tracker is bounded: it remembers at most `maxSessions` sessions (default
+ * 10 000) and forgets the one seen least recently when a new one arrives, so a flood of made-up ids costs a
+ * bounded amount of memory. A forgotten session reads as never seen (`null`: a quiet channel, not a zombie),
+ * so keep `maxSessions` above the size of your fleet; {@link ActivityTracker.evictions} counts what was
+ * forgotten.
  *
  * @example
  * ```ts
@@ -53,7 +69,10 @@ export interface ActivityTrackerOptions {
  * ```
  */
 export class ActivityTracker implements ActivitySource {
+  /** Last activity per session; the Map's order is the order of the last record, least recent first. */
   readonly #latest = new Map<string, number>();
+  readonly #maxSessions: number;
+  #evictions = 0;
   readonly #countAsActivity: (event: WebhookEvent) => boolean;
   readonly #clock: { now(): number };
   readonly #useReceiveTime: boolean;
@@ -64,6 +83,21 @@ export class ActivityTracker implements ActivitySource {
     this.#countAsActivity = options.countAsActivity ?? ((event) => event.isMessage);
     this.#clock = options.clock ?? Date;
     this.#useReceiveTime = options.useReceiveTime ?? false;
+    const max = options.maxSessions ?? DEFAULT_MAX_TRACKED_SESSIONS;
+    if (!Number.isSafeInteger(max) || max < 1) {
+      throw new InvalidArgumentError('options.maxSessions', 'must be a positive integer');
+    }
+    this.#maxSessions = max;
+  }
+
+  /** How many sessions are remembered now (at most `maxSessions`). */
+  get size(): number {
+    return this.#latest.size;
+  }
+
+  /** How many sessions were forgotten to stay within `maxSessions` since this tracker was made. */
+  get evictions(): number {
+    return this.#evictions;
   }
 
   /**
@@ -98,12 +132,21 @@ export class ActivityTracker implements ActivitySource {
         // A failing listener must not stop the recording.
       }
     }
-    if (event.sessionId === null || !this.#countAsActivity(event)) return false;
+    if (event.sessionId === null || !isValidId(event.sessionId) || !this.#countAsActivity(event))
+      return false;
+    const id = event.sessionId;
     const now = this.#clock.now();
     const time = this.#useReceiveTime || event.at === null ? now : Math.min(event.at.getTime(), now);
     if (!Number.isFinite(time)) return false;
-    const previous = this.#latest.get(event.sessionId);
-    if (previous === undefined || time > previous) this.#latest.set(event.sessionId, time);
+    const previous = this.#latest.get(id);
+    // Delete and set again: the Map's insertion order then keeps the least recently seen session first.
+    this.#latest.delete(id);
+    this.#latest.set(id, previous === undefined ? time : Math.max(previous, time));
+    while (this.#latest.size > this.#maxSessions) {
+      const oldest = this.#latest.keys().next().value as string;
+      this.#latest.delete(oldest);
+      this.#evictions++;
+    }
     return true;
   }
 
@@ -141,8 +184,18 @@ export class ActivityTracker implements ActivitySource {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Forgets every session. */
+  /** Forgets every session (the eviction count is kept). */
   clear(): void {
     this.#latest.clear();
+  }
+}
+
+/** Whether `id` follows the session-id rules; webhook ids are input like any other. */
+function isValidId(id: string): boolean {
+  try {
+    assertSessionId(id);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -20,6 +20,7 @@ import { connect, loadConfig } from '../../src/cli/config.js';
 import { UsageError } from '../../src/cli/exit.js';
 import { colorEnabled, duration, Output, relativeTime, SECRET_MASK, table } from '../../src/cli/output.js';
 import { renderQr, writeQrPng } from '../../src/cli/qr.js';
+import { terminalSafe } from '../../src/cli/text.js';
 import { toQrCode } from '../../src/qr.js';
 import { pngFor } from '../../src/testing/png.js';
 import { memoryIo, randomSecret } from './helpers.js';
@@ -269,8 +270,9 @@ describe('activity', () => {
 
 describe('qr', () => {
   it('draws with ANSI colours on a colour terminal, with plain block characters otherwise', async () => {
-    const coloured = await renderQr('2@imobsites-1', { color: true });
-    const plain = await renderQr('2@imobsites-1', { color: false });
+    // The command's own escapes are stand-ins until Output writes them (terminalSafe), so servers cannot forge them.
+    const coloured = terminalSafe(await renderQr('2@imobsites-1', { color: true }));
+    const plain = terminalSafe(await renderQr('2@imobsites-1', { color: false }));
     expect(coloured).toMatch(/\x1b\[3[07];4[07]m▀/);
     expect(plain).not.toContain('\x1b[');
     expect(plain).toMatch(/^█+$/m);

@@ -261,7 +261,7 @@ const FLOWS: Record<string, { echo: boolean; flow: Flow }> = {
       return settle(w.manager.healthcheck({ repair: true }));
     },
   },
-  'a QR wait that times out (QrTimeoutError)': {
+  'a QR wait that ends while the session is still INITIALIZING (PropagationError, stuck)': {
     echo: true,
     flow: async (w) => {
       w.fakeWpp.setStuck('beta');
@@ -273,7 +273,7 @@ const FLOWS: Record<string, { echo: boolean; flow: Flow }> = {
         stuckAfterMs: 60_000,
       });
       const result = await settle(manager.createSession('beta'));
-      expect((result.error as WhatsAppSdkError).code).toBe('qr_timeout');
+      expect((result.error as WhatsAppSdkError).code).toBe('propagation_failed');
       return result;
     },
   },

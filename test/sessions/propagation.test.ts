@@ -1,3 +1,4 @@
+import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { AbortError, PropagationError, QrTimeoutError, SessionManager } from '../../src/index.js';
 import { createWorld, useMsw } from '../helpers/harness.js';
@@ -94,15 +95,47 @@ describe('createSession: the propagation guarantee', () => {
     expect(report.repaired).toBe(true);
   });
 
-  it('throws QrTimeoutError when nothing appears within qrWaitMs', async () => {
+  it('a session INITIALIZING for the whole wait ends in a PropagationError with the trail and the remedy, even when qrWaitMs < stuckAfterMs', async () => {
+    // A 45 s wait with the default 60 s stuckAfterMs: the restart is never reached. This used to be a
+    // QrTimeoutError with an empty trail, no likely cause and a message that did not say INITIALIZING.
     const world = createWorld(server, {
       wppconnect: { initializingMs: 600_000 },
-      manager: { qrWaitMs: 10_000, stuckAfterMs: 300_000 },
+      manager: { qrWaitMs: 45_000 },
     });
     const error = await world.manager.createSession('slow').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PropagationError);
+    const propagation = error as PropagationError;
+    expect(propagation.message).toMatch(/stuck INITIALIZING/);
+    expect(propagation.message).toMatch(/no restart was tried/);
+    expect(propagation.actions.length).toBeGreaterThan(2);
+    expect(propagation.actions.at(-1)).toMatchObject({ step: 'give up' });
+    expect(propagation.likelyCause).toMatch(/orphaned browser|restart the WPPConnect process/);
+    expect(propagation.likelyCause).not.toMatch(
+      /ensureSession|reconnect\(|or remove that profile's SingletonLock/,
+    );
+  });
+
+  it('the stuck remedy ends the orphaned browser or restarts WPPConnect, and warns against removing SingletonLock', async () => {
+    const world = createWorld(server, { wppconnect: { stuck: (id) => id === 'stuck' } });
+    const error = (await world.manager.createSession('stuck').catch((e: unknown) => e)) as PropagationError;
+    expect(error.likelyCause).toMatch(/End that orphaned browser .* or restart the WPPConnect process/);
+    expect(error.likelyCause).toMatch(/Do not remove the profile's SingletonLock/);
+    expect(error.likelyCause).not.toMatch(/ensureSession|call reconnect/);
+  });
+
+  it('QrTimeoutError remains for a wait during which WPPConnect never answered', async () => {
+    const world = createWorld(server, { manager: { qrWaitMs: 5_000 } });
+    world.fakeGateway.seedChannel('mute', 'disconnected');
+    world.fakeWpp.seed('mute', { status: 'INITIALIZING' });
+    let reads = 0;
+    server.use(
+      http.get('*/api/mute/status-session', () => {
+        reads++;
+        return reads === 1 ? HttpResponse.json({ status: 'INITIALIZING' }) : HttpResponse.error();
+      }),
+    );
+    const error = await world.manager.ensureSession('mute').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QrTimeoutError);
-    expect((error as QrTimeoutError).lastStatus).toBe('INITIALIZING');
-    expect((error as QrTimeoutError).waitedMs).toBeGreaterThanOrEqual(10_000);
   });
 
   it('stops waiting as soon as the caller aborts, mid-wait', async () => {

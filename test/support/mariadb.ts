@@ -28,13 +28,11 @@ import {
 const MARIADBD = process.env['MARIADBD'] ?? '/usr/sbin/mariadbd';
 const INSTALL_DB = process.env['MARIADB_INSTALL_DB'] ?? 'mariadb-install-db';
 
-// Small InnoDB files keep the template at ~25 MB instead of ~115 MB, so each copy is quick. The bench loads a
-// million rows; a larger buffer pool keeps that in memory.
+// Small InnoDB files keep the template small, so each copy is quick.
 const SERVER_FLAGS = [
   '--no-defaults', // never read the machine's /etc/mysql: the tests must not depend on it
   '--skip-name-resolve',
   '--innodb-log-file-size=48M',
-  '--innodb-buffer-pool-size=256M',
   '--innodb-flush-log-at-trx-commit=0', // throwaway data: durability only costs time
   '--skip-log-bin',
   '--character-set-server=utf8mb4',
@@ -50,6 +48,8 @@ export interface StartMariaDbOptions {
   systemTimeZone?: string;
   /** `--default-time-zone`, e.g. `+05:30`: the sessions' zone. Default: the system zone. */
   defaultTimeZone?: string;
+  /** `--innodb-buffer-pool-size`. Default `64M` (tests); the bench's million rows want more. */
+  bufferPool?: string;
 }
 
 /** A running MariaDB server. */
@@ -132,6 +132,7 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<M
         `--port=${candidate}`,
         `--init-file=${initFile}`,
         `--tmpdir=${dir}`,
+        `--innodb-buffer-pool-size=${options.bufferPool ?? '64M'}`,
         ...(options.defaultTimeZone ? [`--default-time-zone=${options.defaultTimeZone}`] : []),
       ],
       cwd: dir,

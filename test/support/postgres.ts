@@ -43,6 +43,8 @@ function asServerUser(command: string, args: readonly string[]): [string, string
 export interface StartPostgresOptions {
   /** The server's `timezone` setting (what sessions start with), e.g. `America/Sao_Paulo`. Default `UTC`. */
   timeZone?: string;
+  /** `shared_buffers`. Default `32MB` (tests); the bench's million rows want more. */
+  sharedBuffers?: string;
 }
 
 /** A running PostgreSQL server. */
@@ -126,7 +128,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
         '-c',
         'full_page_writes=off',
         '-c',
-        'shared_buffers=128MB',
+        `shared_buffers=${options.sharedBuffers ?? '32MB'}`,
         '-c',
         'max_wal_size=1GB',
       ],

@@ -122,3 +122,57 @@ describe('ActivityTracker', () => {
     expect(tracker.get('ImobSites')).toEqual(new Date(1_768_512_935_000));
   });
 });
+
+describe('ActivityTracker bounds (issue #10)', () => {
+  const message = (session: string, at = 1_700_000_000_000) => ({
+    event: 'onmessage',
+    session,
+    id: `false_1@c.us_${at}`,
+    body: 'hi',
+    type: 'chat',
+    t: Math.floor(at / 1000),
+    from: '1@c.us',
+  });
+
+  it('refuses ids that break the session-id rules (ESC, NUL, ../, too long)', () => {
+    const tracker = new ActivityTracker();
+    for (const id of ['evil\u001b[2J', 'nul\u0000id', '../etc', 'a'.repeat(101), 'name:token', 'x/y']) {
+      tracker.record(message('ignored'), { sessionId: id });
+      tracker.record(message(id));
+    }
+    expect(tracker.size).toBe(0);
+    tracker.record(message('sales'));
+    expect(tracker.size).toBe(1);
+  });
+
+  it('keeps at most maxSessions, forgetting the least recently seen', () => {
+    let now = 1_700_000_000_000;
+    const tracker = new ActivityTracker({ maxSessions: 3, clock: { now: () => now } });
+    for (const id of ['a', 'b', 'c']) {
+      now += 1000;
+      tracker.record(message(id, now));
+    }
+    now += 1000;
+    tracker.record(message('a', now)); // a is seen again: b is now the least recent
+    now += 1000;
+    tracker.record(message('d', now));
+    expect(tracker.size).toBe(3);
+    expect(tracker.evictions).toBe(1);
+    expect(tracker.get('b')).toBeNull();
+    expect(tracker.get('a')).not.toBeNull();
+    expect(tracker.get('d')).not.toBeNull();
+  });
+
+  it('a flood of random ids stays within the default bound', () => {
+    const tracker = new ActivityTracker();
+    for (let i = 0; i < 30_000; i++) tracker.record(message(`random-${i}`));
+    expect(tracker.size).toBe(10_000);
+    expect(tracker.evictions).toBe(20_000);
+  });
+
+  it('refuses a maxSessions that is not a positive integer', () => {
+    for (const maxSessions of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new ActivityTracker({ maxSessions })).toThrow(/options.maxSessions/);
+    }
+  });
+});

@@ -9,6 +9,7 @@ import { ExitCode } from '../exit.js';
 import type { CliIo } from '../io.js';
 import { duration, Output } from '../output.js';
 import { type Simulator, simulatorEnv, startSimulator } from '../simulator.js';
+import { CR, ESC } from '../text.js';
 import { createCommand } from './create.js';
 import { doctorCommand } from './doctor.js';
 import { sessionsCommand } from './sessions.js';
@@ -23,7 +24,7 @@ async function playPhone(out: Output, sim: Simulator, id: string, signal: AbortS
   while (sim.servers.wppconnect.session(id)?.status !== 'QRCODE') await sleep(100, signal);
   await sleep(SCAN_AFTER_MS, signal);
   const url = `${sim.scanUrl}/${id}`;
-  out.write(out.tty ? '\r\x1b[2K' : '');
+  out.write(out.tty ? `${CR}${ESC}[2K` : '');
   out.line(out.style.bold(`   [demo] the phone scans the QR code now: POST ${url}`));
   const response = await fetch(url, { method: 'POST', signal });
   await response.body?.cancel();

@@ -21,7 +21,8 @@ import { mark, type Output } from '../output.js';
 import { Progress } from '../progress.js';
 
 const REPAIR_TEXT: Record<Repair, string> = {
-  ensure: 'starting the session on WPPConnect (ensureSession), since the gateway never propagated it',
+  ensure:
+    'starting the session on WPPConnect (as `whatsapp-gateway create` does), since the gateway never propagated it',
   reconnect: 'bringing the session back (reconnect)',
   reconnect_force: 'restarting the silent session (reconnect --force)',
 };

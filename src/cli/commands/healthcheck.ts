@@ -89,7 +89,7 @@ export function printHealth(out: Output, report: HealthReport, now: number): voi
       : '';
   out.wrapped(
     `${report.ok ? 'OK' : 'NOT OK'}: ${c.total} session${c.total === 1 ? '' : 's'}, ${c.healthy} healthy, ${c.zombie} zombie, ` +
-      `${c.disconnected} disconnected, ${c.not_propagated} not propagated, ${c.unknown} unknown${repairs}.`,
+      `${c.starting} starting, ${c.disconnected} disconnected, ${c.not_propagated} not propagated, ${c.unknown} unknown${repairs}.`,
   );
 }
 
@@ -142,7 +142,7 @@ export const healthcheckCommand = defineCommand({
   name: 'healthcheck',
   summary: 'for cron: classify every session, exit 1 when one is unhealthy (--repair)',
   usage: '[--repair] [--dry-run] [--silent-hours <n>] [options]',
-  description: `Classifies every session as healthy, zombie (connected but silent for longer than n hours), disconnected, not propagated (the gateway has it, WPPConnect does not) or unknown (the evidence could not be read). Prints one line per session and a summary; no spinner, no colours. Meant for cron, e.g. every 15 minutes:
+  description: `Classifies every session as healthy, zombie (connected but silent for longer than n hours), starting (WPPConnect is launching its browser), disconnected, not propagated (the gateway has it, WPPConnect does not) or unknown (the evidence could not be read, or the activity source failed: that exits 1 too). Prints one line per session and a summary; no spinner, no colours. Meant for cron, e.g. every 15 minutes:
   */15 * * * * whatsapp-gateway healthcheck --repair --activity-url https://app.example/wpp-activity`,
   options: [
     {
@@ -150,7 +150,7 @@ export const healthcheckCommand = defineCommand({
       options: {
         repair: {
           type: 'boolean',
-          help: 'reconnect every unhealthy session (zombies with --force); unknown ones are left alone, since repairing blind could restart a healthy session',
+          help: 'reconnect every unhealthy session (zombies with --force); unknown ones are left alone, since repairing blind could restart a healthy session; a starting one is waited for, and restarted (once) only if it stays starting too long',
         },
         'dry-run': { type: 'boolean', help: 'say what --repair would do, without doing it' },
         'silent-hours': {
