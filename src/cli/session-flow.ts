@@ -105,11 +105,9 @@ class QrView {
     if (!this.options.json) {
       lines.push(heading);
       if (qr.urlcode) {
-        lines.push(
-          ...(await renderQr(qr.urlcode, { color: colorEnabled(io.stdout, io.env) }))
-            .replace(/\n$/, '')
-            .split('\n'),
-        );
+        // The drawing, then a line break: as many screen lines as the renderer's text makes.
+        const drawing = `${await renderQr(qr.urlcode, { color: colorEnabled(io.stdout, io.env) })}\n`;
+        lines.push(...drawing.replace(/\n$/, '').split('\n'));
       } else if (!this.options.qrOut) {
         lines.push(
           'WPPConnect gave this QR only as an image, with no text to draw here: pass --qr-out qr.png to save it.',

@@ -1,6 +1,7 @@
 /**
  * The dashboard in a real browser: Debian's Chromium driven by playwright-core, against the simulator.
- * Create a session in the form, see its QR in the modal, scan it with the fake phone, see "connected".
+ * Create a session in the form, see its QR in the modal replaced as it rotates (Server-Sent Events), scan it
+ * with the fake phone, see "connected".
  *
  * Skipped only when no Chromium binary exists (CI installs it: `apt-get install -y chromium`).
  * Set CHROMIUM_PATH to use another binary.
@@ -28,13 +29,14 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
-    world = await startSimulator();
-    seedConnected(world.sim, 'pixel12digital');
-    seedConnected(world.sim, 'vendas');
+    // The QR rotates every 1.5 s here (20 s on a real server), so the page must follow a rotation.
+    world = await startSimulator({ wppconnect: { qrRotateMs: 1_500, autoCloseMs: 120_000 } });
+    seedConnected(world.sim, 'sales');
+    seedConnected(world.sim, 'support-team');
     const tracker = new ActivityTracker();
-    tracker.record(onmessage('pixel12digital', 10 * 60_000));
-    tracker.record(onmessage('vendas', 5 * 3_600_000)); // silent for 5 h: possibly dead
-    const manager = createManager(world.connection, { activity: tracker });
+    tracker.record(onmessage('sales', 10 * 60_000));
+    tracker.record(onmessage('support-team', 5 * 3_600_000)); // silent for 5 h: possibly dead
+    const manager = createManager(world.connection, { activity: tracker, pollIntervalsMs: [100, 200] });
     dashboard = await startDashboard({ port: 0, manager, tracker });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -61,15 +63,19 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
 
   const badge = (id: string) => page.locator(`tr[data-id="${id}"] .badge`);
 
-  it('lists the sessions with their badges', async () => {
-    await badge('pixel12digital').waitFor();
-    expect(await badge('pixel12digital').textContent()).toBe('connected');
-    expect(await badge('vendas').textContent()).toBe('possibly dead');
-    expect(await page.locator('tr[data-id="vendas"] button').textContent()).toBe('Restart');
+  it('lists the sessions with their badges, and the zombie reason', async () => {
+    await badge('sales').waitFor();
+    expect(await badge('sales').textContent()).toBe('connected');
+    expect(await badge('support-team').textContent()).toBe('possibly dead');
+    expect(await page.locator('tr[data-id="support-team"] .zombie-reason').textContent()).toMatch(
+      /no message for 5(\.0)? h/,
+    );
+    expect(await page.locator('tr[data-id="sales"] .zombie-reason').count()).toBe(0);
+    expect(await page.locator('tr[data-id="support-team"] button').textContent()).toBe('Restart');
   });
 
-  it('creates a session from the form, shows its QR, and says "connected" after the scan', async () => {
-    await page.fill('#new-id', 'imobsites');
+  it('creates a session from the form, follows its QR as it rotates, and says "connected" after the scan', async () => {
+    await page.fill('#new-id', 'billing');
     await page.click('#new-session button[type="submit"]');
 
     const qr = page.locator('#modal-qr');
@@ -77,10 +83,24 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     expect(await qr.getAttribute('src')).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
     // The browser decoded it: a real PNG, not a broken image.
     expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
-    await badge('imobsites').waitFor();
-    expect(await badge('imobsites').textContent()).toBe('QR pending');
+    await badge('billing').waitFor();
+    expect(await badge('billing').textContent()).toBe('QR pending');
 
-    world!.sim.wppconnect.scan('imobsites'); // the phone scans it
+    // The next QR arrives over SSE and replaces the first one in the same <img>.
+    const first = await qr.getAttribute('src');
+    await page.waitForFunction(
+      () => Number(document.querySelector('#modal-qr')?.getAttribute('data-shown')) >= 2,
+      null,
+      {
+        timeout: 15_000,
+      },
+    );
+    const second = await qr.getAttribute('src');
+    expect(second).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
+    expect(second).not.toBe(first);
+    expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+
+    world!.sim.wppconnect.scan('billing'); // the phone scans it
 
     const status = page.locator('#modal-status');
     await page.waitForFunction(
@@ -93,7 +113,7 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     expect(await status.getAttribute('data-state')).toBe('connected');
     expect(await qr.isHidden()).toBe(true);
     await page.waitForFunction(
-      () => document.querySelector('tr[data-id="imobsites"] .badge')?.textContent === 'connected',
+      () => document.querySelector('tr[data-id="billing"] .badge')?.textContent === 'connected',
       null,
       { timeout: 10_000 },
     );
@@ -102,7 +122,7 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
   });
 
   it('restarts a possibly dead session with the button, without a new QR', async () => {
-    await page.click('tr[data-id="vendas"] button');
+    await page.click('tr[data-id="support-team"] button');
     await page.waitForFunction(
       () => document.querySelector('#modal-status')?.textContent === 'connected',
       null,
@@ -110,7 +130,7 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
         timeout: 15_000,
       },
     );
-    expect(world!.sim.wppconnect.session('vendas')?.startCount).toBe(1); // close + start, login kept
+    expect(world!.sim.wppconnect.session('support-team')?.startCount).toBe(1); // close + start, login kept
     await page.click('#modal-close');
   });
 
@@ -120,9 +140,7 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     await page.waitForFunction(
       () => document.querySelector('#modal-status')?.getAttribute('data-state') === 'error',
     );
-    expect(await page.locator('#modal-status').textContent()).toMatch(
-      /^InvalidArgumentError: Invalid sessionId/,
-    );
+    expect(await page.locator('#modal-status').textContent()).toMatch(/^InvalidArgumentError: Invalid id/);
     await page.click('#modal-close');
   });
 });

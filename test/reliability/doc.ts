@@ -9,8 +9,10 @@ import {
   CLIENT_RUNS_PER_METHOD,
   DIRECT_PARSERS,
   DIRECT_RUNS_PER_PARSER,
+  ENCODING_RUNS,
   LOAD,
   MSW_RUNS_PER_METHOD,
+  REDIRECT_RUNS,
   SECRET_FLOW_RUNS,
   WEBHOOK_PROPERTY_TEST,
 } from './figures.js';
@@ -127,6 +129,8 @@ the code disagree.
 | Methods and flows in the matrix | ${ROWS.filter((r) => r.kind === 'client').length} public client methods, ${ROWS.filter((r) => r.kind === 'manager').length} manager flows (4 flows × the host that fails) |
 | Fault-matrix cells run | ${cells.length} (of ${allCells().length}; ${allCells().length - cells.length} do not apply) |
 | Bodies fuzzed | ${BODIES_FUZZED.toLocaleString('en-US')} per run (${DIRECT_PARSERS.length} parsers × ${DIRECT_RUNS_PER_PARSER.toLocaleString('en-US')}, ${CLIENT_METHODS} methods × ${CLIENT_RUNS_PER_METHOD} end to end, ${CLIENT_METHODS} × ${MSW_RUNS_PER_METHOD} through MSW) |
+| Redirects fuzzed | ${REDIRECT_RUNS} random 3xx answers (300–308, any \`Location\` or none) to random public methods: never followed, always a \`RedirectError\` naming at most an origin |
+| Encodings fuzzed | ${ENCODING_RUNS} random secrets echoed through a stack of 1–3 encodings (URL, \`+\` for space, JSON, \`\\/\`, \`\\uXXXX\`, HTML entities, base64 of a Basic credential) on 400, 401, 500 and 200 \`success:false\` |
 | Secrets checks run | ${secretsChecks} scenarios per run, each with fresh random secrets, searching every rendering of the error, every log line and every SDK object |
 | Hostile ids | ${HOSTILE_IDS.length} ids × ${ID_METHOD_COUNT} methods, plus 1,000 generated ids |
 | Load | ${LOAD.operations} concurrent operations over ${LOAD.ids} ids, ${LOAD.latencyMs[0]}–${LOAD.latencyMs[1]} ms latency, ${LOAD.injected503Rate * 100} % injected 503s |
@@ -213,8 +217,15 @@ both clients, the manager and the token store.
   headers, the URL with the secret key, the key decoded — into every \`message\` and \`error\` they send.
 - ${SECRET_FLOW_RUNS} random runs of the secret-heavy flows: a rejected token refreshed once, a wrong secret key (400 on
   generate-token and show-all-sessions), a wrong gateway secret, a session stuck \`INITIALIZING\`
-  (\`PropagationError\` and its trail), an unpropagated gateway-only create, a repairing healthcheck, a QR
-  timeout, a webhook secret echoed by a failing webhook call.
+  (\`PropagationError\` and its trail), an unpropagated gateway-only create, a repairing healthcheck, a wait
+  that ends still \`INITIALIZING\` (a \`PropagationError\` too, whatever \`qrWaitMs\` is), a webhook secret echoed
+  by a failing webhook call.
+- Secrets echoed in other encodings: \`test/http/encodings.test.ts\` (each form — \`\\/\`, lower- and upper-case
+  \`%xx\`, \`+\` for space, \`encodeURI\`, \`\\uXXXX\`, HTML entities, base64 — on 401, 400, 500 and 200
+  \`success:false\`, JSON and HTML, both clients) and the encodings fuzz (${ENCODING_RUNS} runs, layered encodings).
+- Redirects: \`test/http/redirects.test.ts\` (every status 300–308, same and cross origin, both clients,
+  generate-token included, over MSW and over real sockets: nothing reaches the other origin), the
+  \`302-cross-origin\` and \`307-same-origin\` columns of the matrix, and the redirects fuzz.
 - Every success path (${ROWS.length}) without echo, where the returned values are searched too (except
   \`generateToken\`'s, which is the token).
 

@@ -37,6 +37,12 @@ export const BODIES_FUZZED =
   CLIENT_METHODS * MSW_RUNS_PER_METHOD;
 
 /** The webhook parser's own property test (not duplicated here). */
+/** Random 3xx answers (status, `Location` of any kind) served to random public methods. */
+export const REDIRECT_RUNS = 300;
+
+/** Random secrets echoed back through a random stack of one to three encodings. */
+export const ENCODING_RUNS = 500;
+
 export const WEBHOOK_PROPERTY_TEST = 'test/webhooks/parse.property.test.ts';
 
 /**

@@ -17,7 +17,7 @@ import { type HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { ApiError, ResponseValidationError, WhatsAppSdkError } from '../../src/errors.js';
+import { ApiError, RedirectError, ResponseValidationError, WhatsAppSdkError } from '../../src/errors.js';
 import { findQr, WhatsAppGatewayClient } from '../../src/gateway/client.js';
 import * as gw from '../../src/gateway/schemas.js';
 import type { Body } from '../../src/http/body.js';
@@ -31,7 +31,9 @@ import {
   CLIENT_RUNS_PER_METHOD,
   DIRECT_PARSERS,
   DIRECT_RUNS_PER_PARSER,
+  ENCODING_RUNS,
   MSW_RUNS_PER_METHOD,
+  REDIRECT_RUNS,
 } from './figures.js';
 import { jsonBody, PNG_BASE64, type RawAnswer, rawAnswer, toResponse } from './support/arbitraries.js';
 
@@ -618,8 +620,161 @@ describe(`public methods: ${MSW_RUNS_PER_METHOD} raw answers each through MSW`, 
   });
 });
 
+/** Every status a redirect can have, with a `Location` of any kind (or none), served to a random method. */
+const redirectAnswer = fc.record({
+  method: fc.constantFrom(...METHODS),
+  status: fc.constantFrom(300, 301, 302, 303, 305, 306, 307, 308),
+  location: fc.option(
+    fc.oneof(
+      fc.webUrl({ withQueryParameters: true, withFragments: true }),
+      fc.constantFrom(
+        '/elsewhere',
+        '../up',
+        '//other.example/x',
+        'https://user:pw@evil.example:81/p?q=1',
+        '::::',
+      ),
+      fc.string({ maxLength: 40 }).filter((text) => !/[\r\n\0]/.test(text)),
+    ),
+    { nil: undefined },
+  ),
+});
+
+let redirectRuns = 0;
+
+describe(`redirects: ${REDIRECT_RUNS} random 3xx answers`, () => {
+  it('are never followed: one request, a RedirectError naming at most an origin', async () => {
+    await fc.assert(
+      fc.asyncProperty(redirectAnswer, async ({ method, status, location }) => {
+        redirectRuns++;
+        const requested: string[] = [];
+        const fetch: typeof globalThis.fetch = async (input, init) => {
+          const request = input instanceof Request ? input : new Request(input, init);
+          requested.push(new URL(request.url).origin);
+          const headers = new Headers();
+          try {
+            if (location !== undefined) headers.set('location', location);
+          } catch {
+            // A Location a header cannot carry: answered without one.
+          }
+          return new Response(null, { status, headers });
+        };
+        const clients = {
+          gateway: new WhatsAppGatewayClient({
+            baseUrl: 'http://gateway.fuzz',
+            secret: 'fuzz-secret',
+            fetch,
+            retry: 2,
+          }),
+          wppconnect: new WppConnectClient({
+            baseUrl: 'http://wpp.fuzz',
+            secretKey: 'fuzz-secret-key',
+            fetch,
+            retry: 2,
+          }),
+          answer: () => new Response(null),
+        };
+        let error: unknown;
+        try {
+          await method.call(clients as unknown as ReturnType<typeof clientsServing>);
+        } catch (thrown) {
+          error = thrown;
+        }
+        expect(error).toBeInstanceOf(RedirectError);
+        const redirect = error as RedirectError;
+        expect(redirect.status).toBe(status);
+        // Only the configured origins were ever asked, once each call (generate-token first for WPPConnect).
+        expect(new Set(requested).size).toBe(1);
+        expect(requested.length).toBeLessThanOrEqual(1);
+        const origin = redirect.targetOrigin;
+        if (origin?.includes('://')) expect(origin).toBe(new URL(origin).origin);
+        expect(redirect.message).not.toContain('fuzz-secret');
+      }),
+      { numRuns: REDIRECT_RUNS },
+    );
+  });
+});
+
+/** The encoders a server or a proxy may apply to text it echoes. */
+const ENCODERS: ReadonlyArray<[string, (text: string) => string]> = [
+  ['encodeURIComponent', encodeURIComponent],
+  ['lower-case %xx', (t) => encodeURIComponent(t).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase())],
+  ['encodeURI', encodeURI],
+  ['form (+ for space)', (t) => new URLSearchParams({ s: t }).toString().slice(2)],
+  ['JSON string', (t) => JSON.stringify(t).slice(1, -1)],
+  ['PHP json_encode (\\/)', (t) => JSON.stringify(t).slice(1, -1).replace(/\//g, '\\/')],
+  ['\\uXXXX', (t) => [...t].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')],
+  [
+    'HTML entities (hex)',
+    (t) => [...t].map((c) => (/[a-z0-9]/i.test(c) ? c : `&#x${c.charCodeAt(0).toString(16)};`)).join(''),
+  ],
+  [
+    'HTML entities (decimal)',
+    (t) => [...t].map((c) => (/[a-z0-9]/i.test(c) ? c : `&#${c.charCodeAt(0)};`)).join(''),
+  ],
+  ['HTML escape', (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;')],
+];
+
+const encodedEcho = fc.record({
+  core: fc.string({
+    unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'),
+    minLength: 10,
+    maxLength: 20,
+  }),
+  tail: fc.string({
+    unit: fc.constantFrom('/', '+', '=', ' ', '&', '%', '"', '\\', '?', '#', ':', 'é'),
+    minLength: 1,
+    maxLength: 4,
+  }),
+  // Base64 only first: text is decoded before it is searched, and base64 cannot be decoded blindly, so the
+  // redactor searches the base64 of the secret itself (a Basic credential), then any encoding layered on it.
+  base64: fc.boolean(),
+  chain: fc.array(fc.constantFrom(...ENCODERS), { minLength: 1, maxLength: 3 }),
+  status: fc.constantFrom(400, 401, 500, 200),
+  shape: fc.constantFrom('json', 'html', 'text'),
+});
+
+let encodingRuns = 0;
+
+describe(`secrets echoed in layered encodings: ${ENCODING_RUNS} random runs`, () => {
+  it('never reach an error, whatever encodings a server stacked', async () => {
+    await fc.assert(
+      fc.asyncProperty(encodedEcho, async ({ core, tail, base64, chain, status, shape }) => {
+        encodingRuns++;
+        const key = `k${core}${tail}z`;
+        const first = base64 ? Buffer.from(`user:${key}`).toString('base64') : key;
+        const echoed = chain.reduce((text, [, encode]) => encode(text), first);
+        const text = `rejected ${echoed} here`;
+        const fetch: typeof globalThis.fetch = async () =>
+          shape === 'json'
+            ? Response.json({ success: false, error: text }, { status })
+            : new Response(shape === 'html' ? `<html><title>${text}</title></html>` : text, {
+                status,
+                headers: { 'content-type': shape === 'html' ? 'text/html' : 'text/plain' },
+              });
+        const client = new WppConnectClient({ baseUrl: 'http://wpp.fuzz', secretKey: key, fetch, retry: 0 });
+        let error: unknown;
+        try {
+          await client.generateToken('sales');
+        } catch (thrown) {
+          error = thrown;
+        }
+        expect(error).toBeInstanceOf(WhatsAppSdkError);
+        const e = error as WhatsAppSdkError;
+        const rendered = [e.message, e.stack, e.bodyExcerpt, JSON.stringify(e)].join('\n');
+        // The random core of the key is what must never show, in full or in its echoed form.
+        expect(rendered).not.toContain(core);
+        expect(rendered).not.toContain(echoed);
+      }),
+      { numRuns: ENCODING_RUNS },
+    );
+  });
+});
+
 describe('run counts', () => {
   it('match the figures printed in docs/reliability.md', () => {
+    expect(redirectRuns).toBe(REDIRECT_RUNS);
+    expect(encodingRuns).toBe(ENCODING_RUNS);
     expect(directRuns).toBe(DIRECT_PARSERS.length * DIRECT_RUNS_PER_PARSER);
     expect(clientRuns).toBe(CLIENT_METHODS * CLIENT_RUNS_PER_METHOD);
     expect(mswRuns).toBe(CLIENT_METHODS * MSW_RUNS_PER_METHOD);

@@ -21,7 +21,8 @@ export type ErrorName =
   | 'NotFoundError'
   | 'RateLimitError'
   | 'ServerError'
-  | 'ResponseValidationError';
+  | 'ResponseValidationError'
+  | 'RedirectError';
 
 export type Expectation =
   /** The call rejects with exactly this class and code, after `attempts` requests to the faulted route. */
@@ -297,7 +298,9 @@ export type FaultId =
   | 'empty-body'
   | 'png-for-json'
   | 'json-for-png'
-  | '50mb-body';
+  | '50mb-body'
+  | '302-cross-origin'
+  | '307-same-origin';
 
 export interface Fault {
   id: FaultId;
@@ -552,6 +555,20 @@ export const FAULTS: readonly Fault[] = [
     description: `HTTP 200 JSON body of ${HUGE_BODY_BYTES / 1024 / 1024} MB streamed from a \`ReadableStream\` without \`Content-Length\`.`,
     expect: invalid,
   },
+  {
+    id: '302-cross-origin',
+    description:
+      '302 with a `Location` on another origin (the path and a query holding the secret key): never followed, so nothing reaches that origin and no write becomes a GET.',
+    expect: (row) =>
+      failure(row, { kind: 'error', error: 'RedirectError', code: 'redirected', ...attempts(once(row)) }),
+  },
+  {
+    id: '307-same-origin',
+    description:
+      '307 to another path of the same origin (a trailing-slash or prefix fix): refused as well, never retried.',
+    expect: (row) =>
+      failure(row, { kind: 'error', error: 'RedirectError', code: 'redirected', ...attempts(once(row)) }),
+  },
 ];
 
 function appAuth(row: Row): Expectation {
@@ -597,6 +614,7 @@ export const DEFAULT_CODES: Partial<Record<ErrorName, ErrorCode>> = {
   RateLimitError: 'rate_limited',
   ServerError: 'server_error',
   ResponseValidationError: 'invalid_response',
+  RedirectError: 'redirected',
 };
 
 /** A short rendering of an expectation, for the doc table. */

@@ -254,6 +254,20 @@ export async function runCell(
           return json(200, { status: 'INITIALIZING', message: 'QRCode is not available...' }, request);
         case '50mb-body':
           return hugeBody(pulled);
+        case '302-cross-origin': {
+          const url = new URL(request.url);
+          const key = world.secrets.wppSecretKey;
+          return new HttpResponse(null, {
+            status: 302,
+            headers: {
+              Location: `https://elsewhere.invalid:8443${url.pathname}?key=${encodeURIComponent(key)}`,
+            },
+          });
+        }
+        case '307-same-origin': {
+          const url = new URL(request.url);
+          return new HttpResponse(null, { status: 307, headers: { Location: `${url.pathname}/` } });
+        }
       }
     }),
   );
