@@ -9,6 +9,12 @@
  * @module
  */
 
+import {
+  FLEET_CONCURRENCY,
+  FLEET_CONTEXT_COLUMNS,
+  FLEET_LARGE_COLUMNS,
+  FLEET_SCALING_COLUMNS,
+} from './lib/columns.js';
 import { barePoolOnce, type Listing, listOnce, type RunOptions, sequentialOnce } from './lib/fleet-runs.js';
 import { type BenchResult, progress, runBenchmark, type Table, type Target } from './lib/report.js';
 import { httpRig } from './lib/rig.js';
@@ -17,7 +23,7 @@ import { formatMs, formatRatio, formatSpread, median, summarize } from './lib/st
 
 const LATENCY_MS = 20;
 /** The manager's default (`SessionManagerOptions.concurrency`). */
-export const DEFAULT_CONCURRENCY = 16;
+const DEFAULT_CONCURRENCY = FLEET_CONCURRENCY;
 const HEADLINE = 1_000;
 const LARGE = 10_000;
 /** Sizes measured with interleaved SDK/sequential blocks; 10,000 is measured apart (one run of each kind). */
@@ -27,38 +33,6 @@ const BLOCKS: Record<number, number> = { 10: 6, 100: 6, 1000: 4 };
 const TARGET_CALLS = 1.25;
 const TARGET_VS_IDEAL = 1.15;
 const TARGET_SPEEDUP = 12;
-
-/** Column headers, exported so the documentation test can check the document against them. */
-export const SCALING_COLUMNS = [
-  'Sessions',
-  'SDK list (median)',
-  'WPPConnect calls per session',
-  `Ideal at concurrency ${DEFAULT_CONCURRENCY}`,
-  'SDK vs ideal (min / median / max)',
-  'Sequential loop (median)',
-  'Sequential / SDK (min / median / max)',
-  'Process CPU per WPPConnect call',
-  'Activity calls',
-];
-export const CONTEXT_COLUMNS = [
-  'Run',
-  'Time',
-  'WPPConnect calls per session',
-  'WPPConnect calls',
-  'Ideal',
-  'vs ideal',
-  'Sequential / run',
-  'Process CPU per WPPConnect call',
-];
-export const LARGE_COLUMNS = [
-  'Operation',
-  'Time',
-  'WPPConnect calls per session',
-  'WPPConnect calls',
-  'Ideal',
-  'vs ideal',
-  'Process CPU per WPPConnect call',
-];
 
 function ideal(listing: Listing, concurrency = DEFAULT_CONCURRENCY): number {
   return Math.ceil(listing.wppCalls / concurrency) * LATENCY_MS;
@@ -182,7 +156,7 @@ export function fleet(): Promise<BenchResult> {
       });
       const scaling: Table = {
         title: `listSessions() over a CONNECTED fleet (${FLEET_MIX.recentShare * 100} % with a message 30 s ago, the rest 1 h ago), WPPConnect answering after ${LATENCY_MS} ms, tokens already cached (steady state); each block is one SDK listing next to one sequential loop`,
-        columns: SCALING_COLUMNS,
+        columns: FLEET_SCALING_COLUMNS,
         rows,
       };
       const head = perSize.get(HEADLINE)!;
@@ -190,7 +164,7 @@ export function fleet(): Promise<BenchResult> {
       const sequentialMs = median(head.sequential);
       const contextTable: Table = {
         title: `${HEADLINE.toLocaleString('en-US')} sessions: context runs (each one listing)`,
-        columns: CONTEXT_COLUMNS,
+        columns: FLEET_CONTEXT_COLUMNS,
         rows: context.map(({ name, listing, concurrency }) => [
           name,
           formatMs(listing.ms),
@@ -204,7 +178,7 @@ export function fleet(): Promise<BenchResult> {
       };
       const largeTable: Table = {
         title: `${LARGE.toLocaleString('en-US')} sessions, same fleet and latency, default options`,
-        columns: LARGE_COLUMNS,
+        columns: FLEET_LARGE_COLUMNS,
         rows: (
           [
             ['listSessions()', large.list],

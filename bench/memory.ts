@@ -8,8 +8,9 @@
  * @module
  */
 import { setTimeout as wait } from 'node:timers/promises';
+import { MEMORY_COLUMNS } from './lib/columns.js';
 import { type BenchResult, progress, runBenchmark } from './lib/report.js';
-import { inProcessRig, type Rig } from './lib/rig.js';
+import { inProcessRig, type Rig, warmTokens } from './lib/rig.js';
 import { sdk } from './lib/sdk.js';
 import { CountingActivity, seedFleet, sessionIds } from './lib/servers.js';
 import { formatMs, median } from './lib/stats.js';
@@ -20,7 +21,7 @@ const SIZES = [10_000, 5_000, 2_000, 1_000, 500, 200];
  * 100 rounds of this make 200 s: the memory benchmark's share of a ten-minute `npm run bench`.
  * `BENCH_MEMORY_ROUND_MS` raises it for a longer run (e.g. 10,000 sessions with a faster build).
  */
-const ROUND_BUDGET_MS = Number(process.env['BENCH_MEMORY_ROUND_MS'] ?? 2_000);
+const ROUND_BUDGET_MS = Number(process.env['BENCH_MEMORY_ROUND_MS'] ?? 5_000);
 const TARGET = 0.05;
 /** Heap sampled after these rounds (1-based). */
 const SAMPLE_AT = new Set([1, ...Array.from({ length: 10 }, (_, i) => (i + 1) * 10)]);
@@ -41,8 +42,11 @@ async function settledHeap(): Promise<number> {
 
 function fleetOf(size: number): { rig: Rig; manager: InstanceType<typeof sdk.SessionManager> } {
   const rig = inProcessRig({ autoCloseMs: 0 });
-  seedFleet(rig.wpp, rig.gateway, sessionIds(size));
-  const { gateway, wppconnect } = rig.clients();
+  // Tokens already cached (steady state, as in the fleet benchmark): the first round then costs what the
+  // others do, so it is a fair gauge of whether 100 rounds fit the budget.
+  const ids = sessionIds(size);
+  seedFleet(rig.wpp, rig.gateway, ids);
+  const { gateway, wppconnect } = rig.clients(warmTokens(rig.wpp, ids));
   const manager = new sdk.SessionManager({ gateway, wppconnect, activity: new CountingActivity() });
   return { rig, manager };
 }
@@ -108,24 +112,24 @@ export function memory(): Promise<BenchResult> {
     const reduced = size !== SIZES[0];
     const notes = [
       `Heap after gc, by round: ${[...heap].map(([r, bytes]) => `${r}: ${mb(bytes)}`).join(', ')}.`,
-      `A round (one listing, ${size.toLocaleString('en-US')} status calls and as many liveness probes, one activity lookup) took ${formatMs(median(times))} at the median.`,
+      `A round (one listing: ${size.toLocaleString('en-US')} status calls, a liveness probe for each session without a message in the last two minutes (one in five here), one activity lookup) took ${formatMs(median(times))} at the median.`,
     ];
     if (reduced) {
       notes.push(
-        `Not at the 10,000 sessions the issue asks for: a first 10,000-session round (which also issues one token per session) did not finish within the ${formatMs(ROUND_BUDGET_MS)} budget and was aborted, so 100 such rounds would not fit in this ten-minute run. The fleet was reduced, not the number of rounds. \`BENCH_MEMORY_ROUND_MS=6000 node --expose-gc --import tsx bench/run.ts memory\` runs it at 10,000 sessions (7 to 8 minutes on this machine).`,
+        `Not at the 10,000 sessions the issue asks for: a first 10,000-session round did not finish within the ${formatMs(ROUND_BUDGET_MS)} budget and was aborted, so 100 such rounds would not fit in this ten-minute run. The fleet was reduced, not the number of rounds. \`BENCH_MEMORY_ROUND_MS=6000 node --expose-gc --import tsx bench/run.ts memory\` runs it at 10,000 sessions (7 to 8 minutes on this machine).`,
       );
     }
     return {
       setup: [
         `Fakes in process (a \`fetch\` that calls their \`handle()\`; no sockets), the fake gateway’s list answering from its store (\`staleStatus: true\`), every session seeded CONNECTED.`,
-        'SDK: built package, one `SessionManager({ gateway, wppconnect, activity })` with default options, `healthcheck()` (no repair) run 100 times back to back; every round is checked to find every session healthy.',
+        'SDK: built package, one `SessionManager({ gateway, wppconnect, activity })` with default options and a token already cached per session, `healthcheck()` (no repair) run 100 times back to back; every round is checked to find every session healthy.',
         'The fakes’ call logs are emptied after every round: they grow with every request and belong to the harness.',
         `Heap: \`process.memoryUsage().heapUsed\` after three \`gc()\` calls 50 ms apart (undici releases what its FinalizationRegistry holds only after a collection). Fleet size: the largest of ${SIZES.map((s) => s.toLocaleString('en-US')).join(', ')} whose first round finished within ${formatMs(ROUND_BUDGET_MS)}: ${tried.join('; ')}.`,
       ],
       tables: [
         {
           title: `${size.toLocaleString('en-US')} sessions × ${ROUNDS} rounds`,
-          columns: ['Round', 'Heap used after gc'],
+          columns: MEMORY_COLUMNS,
           rows: [...heap].map(([r, bytes]) => [String(r), mb(bytes)]),
         },
       ],

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import ky from 'ky';
 import { channelAnswer } from '../src/gateway/schemas.js';
 import { readBody } from '../src/http/body.js';
+import { PIECES_COLUMNS } from './lib/columns.js';
 import type { Table } from './lib/report.js';
 import { loadSdk, sdk } from './lib/sdk.js';
 import { median, microsPerCall } from './lib/stats.js';
@@ -94,7 +95,7 @@ export async function cpuBreakdown(): Promise<{ table: Table; us: Record<string,
   const us = Object.fromEntries([...samples].map(([name, values]) => [name, median(values)]));
   const table: Table = {
     title: `CPU breakdown: µs per call with a fetch stub (no network); each piece timed in ${ROUNDS} fresh processes taking turns, each the median of ${PASSES} passes × ${CALLS.toLocaleString('en-US')} calls after ${WARMUP.toLocaleString('en-US')} warm-up calls; the median of the ${ROUNDS} is shown`,
-    columns: ['Piece', 'µs per call'],
+    columns: PIECES_COLUMNS,
     rows: Object.entries(us).map(([name, value]) => [name, value.toFixed(1)]),
   };
   return { table, us };

@@ -8,6 +8,7 @@
  * @module
  */
 import ky from 'ky';
+import { PER_CALL_COLUMNS } from './lib/columns.js';
 import { type BenchResult, runBenchmark, type Table } from './lib/report.js';
 import { loadSdk, sdk } from './lib/sdk.js';
 import { startJsonServer } from './lib/servers.js';
@@ -25,14 +26,6 @@ const TARGET_VS_KY = 1.05;
 const WARMUP = 1_000;
 const BLOCKS = 15;
 const BLOCK_CALLS = 200;
-
-/** Column headers, exported so the documentation test can check the document against them. */
-export const NETWORK_COLUMNS = [
-  'Variant',
-  'Median per call',
-  'vs raw fetch (min / median / max of blocks)',
-  'vs ky alone (min / median / max of blocks)',
-];
 
 export function perCall(): Promise<BenchResult> {
   return runBenchmark('per-call', '1. Per-call overhead', async () => {
@@ -71,7 +64,7 @@ export function perCall(): Promise<BenchResult> {
     const ratios = (name: string, base: string) => perBlock[name]!.map((ms, i) => ms / perBlock[base]![i]!);
     const network: Table = {
       title: `Keep-alive GET over 127.0.0.1: ${BLOCKS} interleaved blocks of ${BLOCK_CALLS} calls per variant, after ${WARMUP.toLocaleString('en-US')} warm-up calls each`,
-      columns: NETWORK_COLUMNS,
+      columns: PER_CALL_COLUMNS,
       rows: names.map((name) => [
         name,
         formatUs(median(perBlock[name]!)),

@@ -3,11 +3,15 @@
  * audit trail of one operation.
  * @module
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { AbortError, InvalidArgumentError, type SessionAction, WhatsAppSdkError } from '../errors.js';
 import type { WhatsAppGatewayClient } from '../gateway/client.js';
 import { sleep } from '../http/delay.js';
 import { AdaptiveLimit } from '../internal/adaptive-limit.js';
 import type { LogFields, Logger } from '../logger.js';
+import { MemoryStore } from '../store/memory.js';
+import type { RepairRecord, SessionStore } from '../store/types.js';
 import type { ActivitySource } from '../webhooks/tracker.js';
 import type { WppConnectClient } from '../wppconnect/client.js';
 import type { Clock, SessionEvent, SessionEventType } from './types.js';
@@ -74,6 +78,26 @@ export interface SessionManagerOptions {
    * them before the next poll). Default: `activity`, when it is one (an `ActivityTracker` is).
    */
   webhooks?: WebhookFeed;
+  /**
+   * Where what must outlive this process is kept: last activity, repair history, leases, pending work. Give
+   * every process of a deployment the same store (`FileStore` on one machine, `RedisStore` on many, from
+   * `whatsapp-gateway-sdk/store`) and they share one truth: repairs of a session never run twice at once,
+   * restarts are remembered, and a repair interrupted half-way is finished by whoever runs next. Default: a
+   * `MemoryStore` of this manager alone. Without `activity`, the manager reads activity from the store.
+   */
+  store?: SessionStore;
+  /** How long a session's lease lasts unless renewed (its holder renews it every third of this), in ms. Default 30 000. */
+  leaseTtlMs?: number;
+  /**
+   * Longest wait for a session's lease held by another process before a `SessionBusyError`, in ms. Default:
+   * `qrWaitMs` plus `leaseTtlMs` (the holder may be waiting for a QR code; a crashed holder's lease expires).
+   */
+  leaseWaitMs?: number;
+  /**
+   * Healthcheck restarts of a silent session without a message in between before it stops restarting it and
+   * reports that it needs a person. Each restart doubles the silence needed before the next. Default 3.
+   */
+  maxRestarts?: number;
 }
 
 /** What one `createSession` / `ensureSession` / `reconnect` call may override. @internal */
@@ -98,6 +122,9 @@ export interface ResolvedOptions {
   concurrency: number;
   adaptiveConcurrency: boolean;
   probeConnected: boolean;
+  leaseTtlMs: number;
+  leaseWaitMs: number;
+  maxRestarts: number;
   recentMessageMs: number;
 }
 
@@ -167,14 +194,31 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
     concurrency: Math.floor(positive(options.concurrency, DEFAULT_CONCURRENCY, 'concurrency')),
     adaptiveConcurrency: options.adaptiveConcurrency ?? true,
     probeConnected: options.probeConnected ?? true,
+    leaseTtlMs: Math.ceil(positive(options.leaseTtlMs, 30_000, 'leaseTtlMs')),
+    leaseWaitMs: positive(
+      options.leaseWaitMs,
+      positive(options.qrWaitMs, 120_000, 'qrWaitMs') + (options.leaseTtlMs ?? 30_000),
+      'leaseWaitMs',
+    ),
+    maxRestarts: maxRestartsOf(options.maxRestarts),
     recentMessageMs: nonNegative(options.recentMessageMs, DEFAULT_RECENT_MESSAGE_MS, 'recentMessageMs'),
   };
+}
+
+function maxRestartsOf(value: number | undefined): number {
+  if (value === undefined) return 3;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 20) {
+    throw new InvalidArgumentError('options.maxRestarts', 'must be a whole number from 1 to 20');
+  }
+  return value;
 }
 
 /** The ordered record of one operation, shared by every step of it. @internal */
 export class Trail {
   readonly actions: SessionAction[] = [];
   repaired = false;
+  /** How a repair of this operation is remembered: a healthcheck restart, a repair, or a reconnect by hand. */
+  kind: RepairRecord['kind'] = 'repair';
 
   constructor(
     readonly sessionId: string,
@@ -188,12 +232,29 @@ export class Trail {
   }
 }
 
+/** A lease owner token naming this process (for people reading `doctor`), unique per manager. @internal */
+export function newOwnerToken(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(6).toString('hex')}`;
+}
+
+function isStore(value: unknown): value is SessionStore {
+  const store = value as Partial<SessionStore> | null;
+  return (
+    typeof store?.acquireLease === 'function' &&
+    typeof store.history === 'function' &&
+    typeof store.lastActivity === 'function' &&
+    typeof store.pending === 'function'
+  );
+}
+
 /** Everything an operation needs. @internal */
 export class SessionContext {
   readonly options: ResolvedOptions;
   readonly clock: Clock;
-  /** When this manager last restarted each session into CONNECTED; the zombie rule counts silence from there too. */
-  readonly restartedAt = new Map<string, Date>();
+  /** Activity, history, leases and pending work, shared with other processes when the store is. */
+  readonly store: SessionStore;
+  /** This manager's lease owner token. */
+  readonly owner: string;
   /**
    * When each session was first seen INITIALIZING, by any read of this manager (a listing, a healthcheck, a
    * wait), and forgotten as soon as a read shows another status or the manager starts it again. It is what
@@ -221,6 +282,14 @@ export class SessionContext {
   ) {
     this.options = resolveOptions(options);
     this.clock = options.clock ?? systemClock;
+    if (options.store !== undefined && !isStore(options.store)) {
+      throw new InvalidArgumentError(
+        'options.store',
+        'must be a SessionStore (MemoryStore, FileStore, RedisStore)',
+      );
+    }
+    this.store = options.store ?? new MemoryStore();
+    this.owner = newOwnerToken();
     this.limit = new AdaptiveLimit(this.options.concurrency, this.options.adaptiveConcurrency);
   }
 

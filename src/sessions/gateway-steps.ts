@@ -7,6 +7,7 @@ import { AbortError, ApiError, NotFoundError, PropagationError, SessionNotStarte
 import type { Channel } from '../gateway/client.js';
 import type { QrCode } from '../qr.js';
 import { describeError, type SessionContext, type Trail } from './context.js';
+import { clearRecreatePending, markRecreatePending } from './pending.js';
 
 /** Makes sure the gateway has the channel; returns whether this call created it. @internal */
 export async function ensureChannel(
@@ -131,6 +132,9 @@ export async function recreate(
   signal: AbortSignal | undefined,
 ): Promise<GatewayOutcome | null> {
   const call = signal ? { signal } : {};
+  // Recorded before the DELETE: a process killed between the delete and the create leaves the record, and
+  // whatever runs next for this session creates the channel again (pending.ts).
+  await markRecreatePending(ctx, trail, signal);
   try {
     await ctx.gateway.deleteChannel(id, call);
     trail.add('gateway.deleteChannel', 'ok');
@@ -142,6 +146,7 @@ export async function recreate(
   const created = await ctx.gateway.createChannel(id, call);
   trail.add('gateway.createChannel', 'ok', created.message);
   trail.repaired = true;
+  await clearRecreatePending(ctx, trail, signal);
   if (ctx.wpp) return null; // the caller verifies on WPPConnect itself
   return qrRound(ctx, id, trail, signal);
 }

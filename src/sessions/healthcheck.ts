@@ -6,6 +6,7 @@
  */
 import { AbortError, WhatsAppSdkError } from '../errors.js';
 import { mapLimit } from '../internal/pool.js';
+import type { PendingWork } from '../store/types.js';
 import type { ReconnectOptions } from './reconnect.js';
 import type { HealthClass, HealthEntry, HealthReport, SessionInfo, SessionReport } from './types.js';
 
@@ -23,6 +24,10 @@ export interface HealthcheckOptions {
 
 /** Which class a session falls in. @internal */
 export function classify(info: SessionInfo): HealthClass {
+  // WPPConnect has it, the gateway does not list it (a rung 4 cut short, or a channel deleted by hand): not
+  // healthy whatever WPPConnect says, until the gateway lists it again.
+  if (info.gatewayStatus === null && info.status !== 'unknown') return 'not_listed';
+  if (info.needsPerson) return 'needs_person';
   if (info.status === 'connected') {
     // Fail closed: a failed activity source is not a healthy session.
     if (info.zombie?.verdict === 'unknown') return 'unknown';
@@ -40,22 +45,48 @@ function errorSummary(error: unknown): NonNullable<HealthEntry['error']> {
   return { name: error instanceof Error ? error.name : 'Error', code: 'unexpected', message: String(error) };
 }
 
+/**
+ * A repair that left the session connected, not silent, and listed by the gateway (a session only WPPConnect
+ * has is never counted as repaired).
+ * @internal
+ */
+export function repairedToHealth(entry: HealthEntry): boolean {
+  const report = entry.report;
+  return (
+    entry.repair === 'repaired' &&
+    report?.status === 'connected' &&
+    !report.isZombie &&
+    report.gatewayStatus !== null
+  );
+}
+
 /** @internal */
 export async function healthcheck(
   list: (signal?: AbortSignal) => Promise<SessionInfo[]>,
-  reconnect: (id: string, options: ReconnectOptions) => Promise<SessionReport>,
+  reconnect: (
+    id: string,
+    options: ReconnectOptions,
+    health: HealthClass,
+    since: number,
+  ) => Promise<SessionReport>,
   now: () => number,
   options: HealthcheckOptions,
+  pendingWork: (signal?: AbortSignal) => Promise<ReadonlyMap<string, PendingWork>>,
+  getOne: (id: string, signal?: AbortSignal) => Promise<SessionInfo>,
 ): Promise<HealthReport> {
   const { signal } = options;
   const checkedAt = new Date(now());
-  const infos = await list(signal);
-  const entries: HealthEntry[] = infos.map((info) => ({
-    id: info.id,
-    health: classify(info),
-    info,
-    repair: 'skipped',
-  }));
+  const [infos, pending] = await Promise.all([list(signal), pendingWork(signal)]);
+  // Work a repair left unfinished on a session neither side lists any more (killed between the gateway's
+  // DELETE and its re-create, and WPPConnect closed it since): looked at one by one, so it is not forgotten.
+  const listed = new Set(infos.map((info) => info.id));
+  for (const id of pending.keys()) if (!listed.has(id)) infos.push(await getOne(id, signal));
+  const entries: HealthEntry[] = infos.map((info) => {
+    const entry: HealthEntry = { id: info.id, health: classify(info), info, repair: 'skipped' };
+    const work = pending.get(info.id);
+    if (work) entry.pending = work;
+    return entry;
+  });
   const counts = {
     healthy: 0,
     zombie: 0,
@@ -63,14 +94,25 @@ export async function healthcheck(
     disconnected: 0,
     not_propagated: 0,
     unknown: 0,
+    not_listed: 0,
+    needs_person: 0,
     total: entries.length,
   };
   for (const entry of entries) counts[entry.health]++;
 
   // Unknown means the evidence could not be read: repairing blind could restart a healthy session. A starting
   // session goes to reconnect, which waits for it and restarts it only if it stays INITIALIZING too long.
+  // A session that needs a person is left alone (restarting it again is what it was restarted for, three
+  // times). One the gateway does not list is repaired only when a repair left the re-create pending: re-adding
+  // a channel someone deleted on purpose is not a healthcheck's call.
   const toRepair = options.repair
-    ? entries.filter((e) => e.health !== 'healthy' && e.health !== 'unknown')
+    ? entries.filter(
+        (e) =>
+          e.health !== 'healthy' &&
+          e.health !== 'unknown' &&
+          e.health !== 'needs_person' &&
+          (e.health !== 'not_listed' || e.pending !== undefined),
+      )
     : [];
   const repairs = { attempted: 0, repaired: 0, failed: 0 };
   await mapLimit(
@@ -83,10 +125,12 @@ export async function healthcheck(
       }
       repairs.attempted++;
       try {
-        entry.report = await reconnect(entry.id, {
-          force: entry.health === 'zombie',
-          ...(signal ? { signal } : {}),
-        });
+        entry.report = await reconnect(
+          entry.id,
+          { force: entry.health === 'zombie', ...(signal ? { signal } : {}) },
+          entry.health,
+          checkedAt.getTime(),
+        );
         entry.repair = 'repaired';
         repairs.repaired++;
       } catch (error) {
@@ -99,10 +143,6 @@ export async function healthcheck(
     signal,
   );
 
-  const ok = entries.every(
-    (e) =>
-      e.health === 'healthy' ||
-      (e.repair === 'repaired' && e.report?.status === 'connected' && !e.report.isZombie),
-  );
+  const ok = entries.every((e) => e.health === 'healthy' || repairedToHealth(e));
   return { checkedAt, counts, repairs, sessions: entries, ok };
 }

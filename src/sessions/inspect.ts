@@ -5,8 +5,10 @@
 import { AbortError, NotFoundError, type WhatsAppSdkError } from '../errors.js';
 import { findCaseOnlyMatch } from '../ids.js';
 import { mapThrough } from '../internal/adaptive-limit.js';
+import type { RepairRecord } from '../store/types.js';
 import { describeError, type SessionContext, type Trail } from './context.js';
 import type { GatewayOutcome } from './gateway-steps.js';
+import { highestRung, restartState } from './restarts.js';
 import { deriveStatus, type WppEvidence } from './status.js';
 import type { SessionInfo, SessionReport, SessionStatus } from './types.js';
 import { type ObserveHints, observe } from './wpp-steps.js';
@@ -40,6 +42,58 @@ export async function lastActivityOf(
   }
 }
 
+/**
+ * One batched history lookup for many ids, beside the activity lookup (one round trip to the store, whatever
+ * the count). A store that fails leaves the histories empty and a warning: the listing goes on, and the repairs
+ * (which need the store's lease) fail closed.
+ * @internal
+ */
+export async function historyOf(
+  ctx: SessionContext,
+  ids: readonly string[],
+  signal: AbortSignal | undefined,
+): Promise<ReadonlyMap<string, readonly RepairRecord[]>> {
+  if (ids.length === 0) return new Map();
+  try {
+    return await ctx.store.history(ids, signal);
+  } catch (error) {
+    if (signal?.aborted) throw new AbortError('The session operation was aborted');
+    ctx.log('warn', 'session store failed; repair history unknown', { error: describeError(error) });
+    return new Map();
+  }
+}
+
+/** The history entry of a repair that ended in a report. */
+function repairRecord(
+  ctx: SessionContext,
+  trail: Trail,
+  gatewayStatus: string | null,
+  evidence: WppEvidence | null,
+  gatewayOutcome: GatewayOutcome | undefined,
+): RepairRecord {
+  const status =
+    evidence?.status === 'CONNECTED' && evidence.alive !== false
+      ? 'connected'
+      : evidence?.status === 'QRCODE' || gatewayOutcome?.qr
+        ? 'qr_required'
+        : evidence?.status === 'PHONECODE'
+          ? 'pairing_code'
+          : !evidence && gatewayOutcome?.relayedStatus === 'CONNECTED'
+            ? 'connected'
+            : 'unknown';
+  // A session the gateway does not list is not repaired, whatever WPPConnect says (design §3.10).
+  const usable = status !== 'unknown' && gatewayStatus !== null;
+  const record: RepairRecord = {
+    at: new Date(ctx.clock.now()),
+    kind: trail.kind,
+    outcome: usable ? 'ok' : 'failed',
+    status: gatewayStatus === null ? 'not listed by the gateway' : status,
+  };
+  const rung = highestRung(trail.actions);
+  if (rung !== undefined) record.rung = rung;
+  return record;
+}
+
 /** A source may hand back anything: only a valid Date is a time, an invalid one is a failed read. */
 function validDate(value: unknown): Date | null | 'failed' {
   if (value === undefined || value === null) return null;
@@ -53,6 +107,7 @@ export function buildInfo(
   gatewayStatus: string | null,
   wpp: WppEvidence | 'unavailable' | null,
   activity: Date | null | 'failed',
+  history: readonly RepairRecord[],
   gatewayOutcome?: GatewayOutcome,
 ): SessionInfo {
   const derived = deriveStatus({ gatewayStatus, wpp });
@@ -71,15 +126,27 @@ export function buildInfo(
     else if (wpp.alive !== null) sources.push(wpp.alive ? 'probe:alive' : 'probe:dead');
   }
   if (ctx.activity) sources.push('activity');
+  // The store's history: silence counts from the last repair into CONNECTED by any process, and restarts
+  // without a message in between stretch the threshold (backoff) until the session needs a person.
+  const restarts = restartState(
+    history,
+    clampToNow(activity, ctx.clock.now()),
+    ctx.options.zombieAfterMs(id),
+    ctx.options.maxRestarts,
+  );
   const zombie = evaluateZombie({
     status,
     lastActivityAt: activity,
-    thresholdMs: ctx.options.zombieAfterMs(id),
+    thresholdMs: restarts.thresholdMs,
     now: ctx.clock.now(),
     noActivityIsZombie: ctx.options.noActivityIsZombie,
     sources,
-    restartedAt: ctx.restartedAt.get(id) ?? null,
+    restartedAt: restarts.restartedAt,
   });
+  if (zombie.evidence && zombie.evidence.verdict !== 'unknown') {
+    zombie.evidence.restartsWithoutMessage = restarts.restartsWithoutMessage;
+  }
+  const needsPerson = zombie.isZombie && restarts.exhausted;
   const info: SessionInfo = {
     id,
     status,
@@ -91,7 +158,14 @@ export function buildInfo(
     isZombie: zombie.isZombie,
     inconsistent: derived.inconsistent,
     notes: derived.notes,
+    history: [...history],
+    needsPerson,
   };
+  if (needsPerson) {
+    info.notes.push(
+      `restarted ${restarts.restartsWithoutMessage} times without a message since: needs a person (a message or a reconnect by hand clears this)`,
+    );
+  }
   if (activity === 'failed')
     info.notes.push('the activity source failed, so whether it is a zombie is unknown');
   else if (zombie.evidence?.clampedFrom) {
@@ -157,7 +231,10 @@ export async function listSessions(
   const claims = new Map(channels.map((channel) => [channel.id, channel.status] as const));
   const knownNames = names ? new Set(names) : undefined;
   const ids = [...claims.keys(), ...(names ?? []).filter((name) => !claims.has(name))];
-  const activity = await lastActivityOf(ctx, ids, signal);
+  const [activity, history] = await Promise.all([
+    lastActivityOf(ctx, ids, signal),
+    historyOf(ctx, ids, signal),
+  ]);
   return mapThrough(
     ids,
     ctx.limit,
@@ -173,7 +250,7 @@ export async function listSessions(
         { knownNames, lastMessageAt, limit: ctx.limit },
         notes,
       );
-      const info = buildInfo(ctx, id, claims.get(id) ?? null, wpp, activityOf);
+      const info = buildInfo(ctx, id, claims.get(id) ?? null, wpp, activityOf, history.get(id) ?? []);
       info.notes.push(...notes);
       return info;
     },
@@ -192,7 +269,7 @@ export async function getSession(
   signal: AbortSignal | undefined,
 ): Promise<SessionInfo> {
   const call = signal ? { signal } : {};
-  const [gatewayStatus, activity] = await Promise.all([
+  const [gatewayStatus, activity, history] = await Promise.all([
     ctx.gateway.getChannel(id, call).then(
       (channel) => channel.status as string | null,
       (error: unknown) => {
@@ -201,6 +278,7 @@ export async function getSession(
       },
     ),
     lastActivityOf(ctx, [id], signal),
+    historyOf(ctx, [id], signal),
   ]);
   const activityOf = activity.of(id);
   const lastMessageAt = activityOf === 'failed' ? null : activityOf;
@@ -224,7 +302,7 @@ export async function getSession(
       );
     }
   }
-  const info = buildInfo(ctx, id, gatewayStatus, wpp, activityOf);
+  const info = buildInfo(ctx, id, gatewayStatus, wpp, activityOf, history.get(id) ?? []);
   info.notes.push(...notes);
   return info;
 }
@@ -249,10 +327,22 @@ export async function finishReport(
     if (error instanceof AbortError) throw error;
     trail.add('gateway.getChannel', `failed: ${describeError(error)}`);
   }
-  const activity = await lastActivityOf(ctx, [id], signal);
-  const connectedNow = evidence?.status === 'CONNECTED' && evidence.alive !== false;
-  if (trail.repaired && connectedNow) ctx.restartedAt.set(id, new Date(ctx.clock.now()));
-  const info = buildInfo(ctx, id, gatewayStatus, evidence, activity.of(id), gatewayOutcome);
+  const [activity, histories] = await Promise.all([
+    lastActivityOf(ctx, [id], signal),
+    historyOf(ctx, [id], signal),
+  ]);
+  const history = [...(histories.get(id) ?? [])];
+  if (trail.repaired) {
+    // Remembered before the report is built, so its zombie clock already counts from this repair, and kept
+    // in the store, so every process (and the next run) sees it.
+    const record = repairRecord(ctx, trail, gatewayStatus, evidence, gatewayOutcome);
+    await ctx.store.appendHistory(id, record, signal).catch((error: unknown) => {
+      if (signal?.aborted) throw new AbortError('The session operation was aborted');
+      ctx.log('warn', 'could not record the repair in the session store', { error: describeError(error) });
+    });
+    history.push(record);
+  }
+  const info = buildInfo(ctx, id, gatewayStatus, evidence, activity.of(id), history, gatewayOutcome);
   if (info.qr) ctx.emit('qr', id, 'a QR code is ready to scan', { qr: info.qr });
   if (info.status === 'connected') ctx.emit('connected', id);
   if (trail.repaired)

@@ -1,11 +1,15 @@
 import { AbortError, InvalidArgumentError } from '../errors.js';
 import { assertSessionId } from '../ids.js';
+import type { RepairRecord } from '../store/types.js';
 import { resolveCallOptions, type SessionStartOptions } from './call-options.js';
-import { SessionContext, type SessionManagerOptions, Trail } from './context.js';
+import { describeError, SessionContext, type SessionManagerOptions, Trail } from './context.js';
 import { ensureSession } from './ensure.js';
 import { type HealthcheckOptions, healthcheck } from './healthcheck.js';
 import { getSession, listSessions } from './inspect.js';
-import { type ReconnectOptions, reconnect, unknownSessionRefusals } from './reconnect.js';
+import { withSessionLease } from './lease.js';
+import { finishPendingWork } from './pending.js';
+import { type ReconnectOptions, reconnect, repairedMeanwhile, unknownSessionRefusals } from './reconnect.js';
+import { highestRung } from './restarts.js';
 import { SingleFlight } from './single-flight.js';
 import type { HealthReport, SessionEvent, SessionInfo, SessionReport } from './types.js';
 import { sessionEvents, waitForConnection, watchSession } from './watch.js';
@@ -66,7 +70,8 @@ export class SessionManager {
     this.#ctx = new SessionContext(
       options.gateway,
       options.wppconnect,
-      options.activity,
+      // A store is an activity source too: webhooks recorded into it by any process count here.
+      options.activity ?? options.store,
       options,
       options.logger,
       options.onEvent,
@@ -74,17 +79,33 @@ export class SessionManager {
     this.#ctx.hub = new WatchHub(this.#ctx, options.webhooks ?? feedOf(options.activity));
   }
 
+  /**
+   * One operation on one session: the in-process single flight first, then the session's lease across
+   * processes, then any work an interrupted repair left, then `run`. A repair that ends in an error is
+   * remembered in the history too.
+   */
   #flight(
     id: string,
-    run: (trail: Trail, signal: AbortSignal) => Promise<SessionReport>,
+    kind: RepairRecord['kind'],
+    run: (trail: Trail, signal: AbortSignal, waited: boolean) => Promise<SessionReport>,
     signal?: AbortSignal,
   ) {
+    const ctx = this.#ctx;
     return this.#flights.run(
       id,
       async (flightSignal) => {
-        const trail = new Trail(id, this.#ctx.clock);
+        const trail = new Trail(id, ctx.clock);
+        trail.kind = kind;
         try {
-          return await run(trail, flightSignal);
+          return await withSessionLease(ctx, trail, flightSignal, async (waited) => {
+            try {
+              await finishPendingWork(ctx, trail, flightSignal);
+              return await run(trail, flightSignal, waited);
+            } catch (error) {
+              if (trail.repaired && !flightSignal.aborted) await this.#recordFailure(trail, error);
+              throw error;
+            }
+          });
         } catch (error) {
           if (flightSignal.aborted && !(error instanceof AbortError))
             throw new AbortError('The session operation was aborted');
@@ -93,6 +114,22 @@ export class SessionManager {
       },
       signal,
     );
+  }
+
+  async #recordFailure(trail: Trail, error: unknown): Promise<void> {
+    const record: RepairRecord = {
+      at: new Date(this.#ctx.clock.now()),
+      kind: trail.kind,
+      outcome: 'failed',
+      detail: describeError(error),
+    };
+    const rung = highestRung(trail.actions);
+    if (rung !== undefined) record.rung = rung;
+    await this.#ctx.store.appendHistory(trail.sessionId, record).catch((storeError: unknown) => {
+      this.#ctx.log('warn', 'could not record the failed repair in the session store', {
+        error: describeError(storeError),
+      });
+    });
   }
 
   /**
@@ -114,7 +151,8 @@ export class SessionManager {
   async ensureSession(sessionId: string, options: SessionStartOptions = {}): Promise<SessionReport> {
     const id = assertSessionId(sessionId);
     const ctx = this.#ctx.forCall(resolveCallOptions(options));
-    const run = () => this.#flight(id, (trail, signal) => ensureSession(ctx, trail, signal), options.signal);
+    const run = () =>
+      this.#flight(id, 'repair', (trail, signal) => ensureSession(ctx, trail, signal), options.signal);
     try {
       return await run();
     } catch (error) {
@@ -132,10 +170,39 @@ export class SessionManager {
    * @throws {@link NotFoundError} when neither the gateway nor WPPConnect knows the id (with `existingId` when
    *   another id differs only by letter case): a reconnect never creates a session.
    */
-  async reconnect(sessionId: string, options: ReconnectOptions = {}): Promise<SessionReport> {
+  reconnect(sessionId: string, options: ReconnectOptions = {}): Promise<SessionReport> {
+    return this.#reconnect(sessionId, options, 'reconnect', undefined);
+  }
+
+  /**
+   * @param kind - How the repair is remembered: `reconnect` (by hand: it clears "needs a person") or, from the
+   *   healthcheck, `restart` / `repair`.
+   * @param since - When the caller saw the session need a repair (the healthcheck's listing). A repair another
+   *   process finished after that, and a session that is fine now, is not repeated.
+   */
+  async #reconnect(
+    sessionId: string,
+    options: ReconnectOptions,
+    kind: RepairRecord['kind'],
+    since: number | undefined,
+  ): Promise<SessionReport> {
     const id = assertSessionId(sessionId);
     const ctx = this.#ctx.forCall(resolveCallOptions(options));
-    return this.#flight(id, (trail, signal) => reconnect(ctx, trail, { ...options, signal }), options.signal);
+    const calledAt = ctx.clock.now();
+    return this.#flight(
+      id,
+      kind,
+      async (trail, signal, waited) => {
+        // Only when another process may have done the work: it held the lease, or the healthcheck listed the
+        // session a while ago. A reconnect by hand that did not wait always runs.
+        if (waited || since !== undefined) {
+          const done = await repairedMeanwhile(ctx, trail, signal, since ?? calledAt, waited);
+          if (done) return done;
+        }
+        return reconnect(ctx, trail, { ...options, signal });
+      },
+      options.signal,
+    );
   }
 
   /**
@@ -206,9 +273,12 @@ export class SessionManager {
   healthcheck(options: HealthcheckOptions = {}): Promise<HealthReport> {
     return healthcheck(
       (signal) => this.listSessions(signal ? { signal } : {}),
-      (id, reconnectOptions) => this.reconnect(id, reconnectOptions),
+      (id, reconnectOptions, health, since) =>
+        this.#reconnect(id, reconnectOptions, health === 'zombie' ? 'restart' : 'repair', since),
       () => this.#ctx.clock.now(),
       options,
+      (signal) => this.#ctx.store.pending(undefined, signal),
+      (id, signal) => this.getSession(id, signal ? { signal } : {}),
     );
   }
 }

@@ -191,6 +191,36 @@ async function gatewayOnly(ctx: SessionContext, trail: Trail, signal: AbortSigna
   throw failed(id, trail.actions);
 }
 
+/**
+ * Before a repair runs under the lease: if another process finished a repair of this session after `since`
+ * (while this call waited for the lease, or after the healthcheck listed it) and the session is usable now,
+ * report that instead of repeating the work: two healthchecks at once restart a session once, not twice.
+ * @returns The report, or null when the repair should run.
+ * @internal
+ */
+export async function repairedMeanwhile(
+  ctx: SessionContext,
+  trail: Trail,
+  signal: AbortSignal | undefined,
+  since: number,
+  waited: boolean,
+): Promise<SessionReport | null> {
+  const id = trail.sessionId;
+  const history = (await ctx.store.history([id], signal)).get(id) ?? [];
+  const recent = history.filter((r) => r.outcome === 'ok' && r.at.getTime() >= since).at(-1);
+  // Without WPPConnect the session cannot be looked at, so the repair runs.
+  if (!recent || !ctx.wpp) return null;
+  const now = await observe(ctx, id, signal);
+  noteEvidence(trail, now);
+  if (!isReady(now)) return null;
+  trail.add(
+    'already repaired',
+    `by another process at ${recent.at.toISOString()}`,
+    `${waited ? 'it held the lease while this call waited' : 'after this session was listed'}; not repeated`,
+  );
+  return finishReport(ctx, trail, signal, now);
+}
+
 /** @internal */
 export async function reconnect(
   ctx: SessionContext,

@@ -5,6 +5,7 @@
 import type { SessionAction } from '../errors.js';
 import type { GatewayChannelStatus } from '../gateway/client.js';
 import type { QrCode } from '../qr.js';
+import type { PendingWork, RepairRecord } from '../store/types.js';
 import type { WppStatus } from '../wppconnect/client.js';
 
 /**
@@ -41,8 +42,16 @@ export interface ZombieEvidence {
   clampedFrom?: Date;
   /** The threshold used for this session, in ms. */
   thresholdMs: number;
-  /** When this manager last restarted the session into CONNECTED (silence counts from the later of the two). */
+  /**
+   * When the session was last repaired into CONNECTED, by any process sharing the store (silence counts from
+   * the later of the two).
+   */
   restartedAt?: Date;
+  /**
+   * Healthcheck restarts since the last message (and the last reconnect by hand). Each doubles the threshold
+   * used here (`thresholdMs` already includes it); at `maxRestarts` the session needs a person.
+   */
+  restartsWithoutMessage?: number;
   /** How long the session has been silent at the time of the check, in ms (null without activity). */
   silentForMs: number | null;
   /** Where the evidence came from, e.g. `wppconnect:CONNECTED`, `probe:alive`, `activity`. */
@@ -78,6 +87,13 @@ export interface SessionInfo {
   qr?: QrCode;
   /** Plain-language notes on how the status was decided and what disagrees. */
   notes: string[];
+  /** The session's recent restarts and repairs, oldest first, as kept in the manager's `SessionStore`. */
+  history: RepairRecord[];
+  /**
+   * A zombie the healthcheck already restarted `maxRestarts` times with no message since: it will not restart
+   * it again. A message, or a reconnect by hand, clears this.
+   */
+  needsPerson: boolean;
 }
 
 /** The outcome of `createSession`, `ensureSession` and `reconnect`: the final state plus the audit trail. */
@@ -141,9 +157,21 @@ export interface Clock {
 /**
  * How a session came out of a healthcheck. `starting`: WPPConnect is launching its browser (INITIALIZING); a
  * repair waits for it and restarts it only when it stays INITIALIZING past `stuckAfterMs`, once. `unknown`: the
- * evidence could not be read, including a connected session whose activity source failed.
+ * evidence could not be read, including a connected session whose activity source failed. `not_listed`:
+ * WPPConnect has it (or a repair left its re-create pending) but the gateway does not list it, so it is not
+ * healthy whatever WPPConnect says. `needs_person`: a zombie the healthcheck already restarted `maxRestarts`
+ * times with no message since; it is not restarted again until a message arrives or someone reconnects it by
+ * hand.
  */
-export type HealthClass = 'healthy' | 'zombie' | 'starting' | 'disconnected' | 'not_propagated' | 'unknown';
+export type HealthClass =
+  | 'healthy'
+  | 'zombie'
+  | 'starting'
+  | 'disconnected'
+  | 'not_propagated'
+  | 'unknown'
+  | 'not_listed'
+  | 'needs_person';
 
 /** One session's line in a {@link HealthReport}. */
 export interface HealthEntry {
@@ -157,6 +185,8 @@ export interface HealthEntry {
   repair: 'skipped' | 'dry_run' | 'repaired' | 'failed';
   /** The reconnect report, when a repair ran. */
   report?: SessionReport;
+  /** Work a repair began and did not finish (a re-create of the gateway channel), when the store holds some. */
+  pending?: PendingWork;
   /** Why the repair or the check failed, when it did. */
   error?: {
     /** Error class name, e.g. `PropagationError`. */

@@ -22,7 +22,7 @@ export interface ZombieInputs {
   now: number;
   noActivityIsZombie: boolean;
   sources: string[];
-  /** When this manager last restarted the session into CONNECTED, if it did: silence is counted from then too. */
+  /** When the session was last repaired into CONNECTED (by any process sharing the store): silence counts from then too. */
   restartedAt?: Date | null;
 }
 
@@ -90,7 +90,7 @@ export function evaluateZombie(input: ZombieInputs): { isZombie: boolean; eviden
   }
   const silentForMs = Math.max(0, now - baseline.getTime());
   const isZombie = silentForMs > thresholdMs;
-  const since = baseline === lastActivityAt ? 'last message' : 'restart by this manager';
+  const since = baseline === lastActivityAt ? 'last message' : 'last restart';
   const evidence: ZombieEvidence = {
     verdict: isZombie ? 'zombie' : 'not_zombie',
     lastActivityAt,

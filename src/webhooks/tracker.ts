@@ -7,6 +7,7 @@
 import type { ActivitySource } from '../activity/source.js';
 import { InvalidArgumentError, ResponseValidationError } from '../errors.js';
 import { assertSessionId } from '../ids.js';
+import type { SessionStore } from '../store/types.js';
 import { parseWebhook } from './parse.js';
 import type { ParseWebhookOptions, WebhookEvent } from './types.js';
 
@@ -31,6 +32,15 @@ export interface ActivityTrackerOptions {
    */
   useReceiveTime?: boolean;
   /**
+   * Also keep every recorded time in this `SessionStore` (a `FileStore` or `RedisStore` shared by every
+   * process), and answer `lastActivity` from it: a webhook that reached one replica counts in every
+   * process's listing. Writes start in `record` and are awaited by {@link ActivityTracker.ingest} and
+   * {@link ActivityTracker.flush}.
+   */
+  store?: SessionStore;
+  /** Called when a write to `store` started by `record` fails (it is not retried). Default: ignored. */
+  onStoreError?: (error: unknown, sessionId: string) => void;
+  /**
    * Most sessions remembered. Beyond it, the session seen least recently is forgotten (it then reads as never
    * seen). Default 10 000: a real fleet has hundreds or thousands of sessions, while unsigned webhooks can
    * carry any number of made-up ids (a million of them cost 135 MiB before this bound).
@@ -46,8 +56,8 @@ const DEFAULT_MAX_TRACKED_SESSIONS = 10_000;
  *
  * It keeps the latest activity time per session and never moves it backwards, so late or out-of-order
  * deliveries are harmless. A time in the future (a skewed or malformed body) is capped at the receive
- * time, so one bad body cannot hide a zombie forever. State lives in this process only; for several
- * processes, implement {@link ActivitySource} over your database (see `examples/`).
+ * time, so one bad body cannot hide a zombie forever. State lives in this process only, unless a `store`
+ * is given: then every process sharing that store sees the webhooks any of them recorded.
  *
  * Session ids come from the body unless the route gives one: WPPConnect webhooks are unsigned, so
  * authenticate the route or pass `sessionId` from a per-session URL. Ids are held to the session-id rules
@@ -77,12 +87,20 @@ export class ActivityTracker implements ActivitySource {
   readonly #clock: { now(): number };
   readonly #useReceiveTime: boolean;
   readonly #listeners = new Set<(event: WebhookEvent) => void>();
+  readonly #store: SessionStore | undefined;
+  readonly #onStoreError: ((error: unknown, sessionId: string) => void) | undefined;
+  /** Store writes started by `record` and not settled yet. */
+  readonly #writes = new Set<Promise<void>>();
+  /** The write of the event `recordEvent` handled last, for `ingest`. */
+  #lastWrite: Promise<void> | undefined;
 
   /** @param options - What counts as activity, the clock, and which time to record. */
   constructor(options: ActivityTrackerOptions = {}) {
     this.#countAsActivity = options.countAsActivity ?? ((event) => event.isMessage);
     this.#clock = options.clock ?? Date;
     this.#useReceiveTime = options.useReceiveTime ?? false;
+    this.#store = options.store;
+    this.#onStoreError = options.onStoreError;
     const max = options.maxSessions ?? DEFAULT_MAX_TRACKED_SESSIONS;
     if (!Number.isSafeInteger(max) || max < 1) {
       throw new InvalidArgumentError('options.maxSessions', 'must be a positive integer');
@@ -147,7 +165,48 @@ export class ActivityTracker implements ActivitySource {
       this.#latest.delete(oldest);
       this.#evictions++;
     }
+    if (this.#store) this.#startWrite(id, time);
     return true;
+  }
+
+  #startWrite(sessionId: string, time: number): void {
+    const store = this.#store as SessionStore;
+    const write = store.recordActivity(sessionId, new Date(time));
+    const tracked = write.then(
+      () => undefined,
+      (error: unknown) => {
+        try {
+          this.#onStoreError?.(error, sessionId);
+        } catch {
+          // A failing handler must not turn into an unhandled rejection.
+        }
+      },
+    );
+    this.#writes.add(tracked);
+    void tracked.finally(() => this.#writes.delete(tracked));
+    // `ingest` awaits this one and sees its error.
+    this.#lastWrite = write;
+    write.catch(() => undefined);
+  }
+
+  /**
+   * Like {@link ActivityTracker.record}, but waits until the store (when there is one) has the time, and
+   * rejects when it could not be written: for a webhook route that answers only once the activity is safe.
+   * @returns The parsed event, or `null` when the body is not a webhook.
+   * @throws `StoreError` when the store failed.
+   */
+  async ingest(body: unknown, options?: ParseWebhookOptions): Promise<WebhookEvent | null> {
+    this.#lastWrite = undefined;
+    const event = this.record(body, options);
+    const write = this.#lastWrite as Promise<void> | undefined;
+    this.#lastWrite = undefined;
+    if (write) await write;
+    return event;
+  }
+
+  /** Waits until every store write started by `record` has settled (failed ones went to `onStoreError`). */
+  async flush(): Promise<void> {
+    while (this.#writes.size > 0) await Promise.all([...this.#writes]);
   }
 
   /**
@@ -160,7 +219,16 @@ export class ActivityTracker implements ActivitySource {
     signal?: AbortSignal,
   ): Promise<ReadonlyMap<string, Date | null>> {
     signal?.throwIfAborted();
-    return new Map(ids.map((id) => [id, this.get(id)]));
+    if (!this.#store) return new Map(ids.map((id) => [id, this.get(id)]));
+    // The store is what every process shares; this process's own times are newer while their writes run.
+    const shared = await this.#store.lastActivity(ids, signal);
+    return new Map(
+      ids.map((id) => {
+        const mine = this.get(id);
+        const theirs = shared.get(id) ?? null;
+        return [id, mine && (!theirs || mine > theirs) ? mine : theirs] as const;
+      }),
+    );
   }
 
   /**
