@@ -30,11 +30,25 @@ const STATUS_TEXT: Partial<Record<SessionStatus, string>> = {
 function verdict(entry: HealthEntry, now: number): string {
   const { info } = entry;
   if (entry.health === 'healthy') {
+    const restarted = info.zombie?.restartedAt;
+    if (restarted && (!info.lastActivityAt || restarted > info.lastActivityAt)) {
+      return `restarted ${relativeTime(restarted, now)}, no message since (silence counts from the restart)`;
+    }
     return info.lastActivityAt
       ? `last message ${relativeTime(info.lastActivityAt, now)}`
       : 'connected, no message recorded (quiet)';
   }
   if (entry.health === 'zombie') return info.zombie?.reason ?? 'connected but silent';
+  if (entry.health === 'needs_person') {
+    const restarts = info.history.filter((r) => r.kind === 'restart').slice(-3);
+    const when = restarts.map((r) => relativeTime(r.at, now)).join(', ');
+    return `needs a person: restarted ${info.zombie?.restartsWithoutMessage ?? restarts.length} times with no message since (${when}); not restarted again until a message arrives or a reconnect by hand`;
+  }
+  if (entry.health === 'not_listed') {
+    return entry.pending
+      ? 'the gateway does not list it: a repair stopped after deleting its channel (re-create pending)'
+      : 'WPPConnect has it but the gateway does not list it (create it again, or log it out on WPPConnect)';
+  }
   const text = STATUS_TEXT[info.status];
   const note = info.notes[0];
   if (text && note) return `${text}: ${note}`;
@@ -89,7 +103,8 @@ export function printHealth(out: Output, report: HealthReport, now: number): voi
       : '';
   out.wrapped(
     `${report.ok ? 'OK' : 'NOT OK'}: ${c.total} session${c.total === 1 ? '' : 's'}, ${c.healthy} healthy, ${c.zombie} zombie, ` +
-      `${c.starting} starting, ${c.disconnected} disconnected, ${c.not_propagated} not propagated, ${c.unknown} unknown${repairs}.`,
+      `${c.starting} starting, ${c.disconnected} disconnected, ${c.not_propagated} not propagated, ${c.unknown} unknown` +
+      `${c.not_listed ? `, ${c.not_listed} not listed by the gateway` : ''}${c.needs_person ? `, ${c.needs_person} needing a person` : ''}${repairs}.`,
   );
 }
 
