@@ -1,7 +1,7 @@
 /**
  * whatsapp-gateway-sdk: typed clients for a WhatsApp gateway and the WPPConnect server behind it, and a
  * `SessionManager` that makes sure a session really exists, reports its true status and spots zombies.
- * @module
+ * @module whatsapp-gateway-sdk
  */
 export * from './errors.js';
 export type {

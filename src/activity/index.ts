@@ -9,7 +9,7 @@
  *
  * const activity = new SqlActivitySource({ dialect: 'postgres', client: new pg.Pool() });
  * ```
- * @module sql
+ * @module whatsapp-gateway-sdk/sql
  */
 export type { ActivitySource } from './source.js';
 export {

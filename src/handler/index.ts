@@ -1,7 +1,7 @@
 /**
  * `whatsapp-gateway-sdk/http`: session management embedded in any app, as one Fetch-API handler with
  * Server-Sent Events, plus the error → HTTP status mapping it uses.
- * @packageDocumentation
+ * @module whatsapp-gateway-sdk/http
  */
 export { type HttpError, type HttpErrorBody, toHttpError } from './errors.js';
 export {

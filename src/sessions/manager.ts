@@ -47,6 +47,10 @@ function feedOf(activity: unknown): WebhookFeed | undefined {
  *
  * Concurrent create/ensure/reconnect calls for one id share one operation.
  *
+ * ## The session lifecycle
+ *
+ * {@include ../../docs/guide.md#lifecycle}
+ *
  * @example
  * ```ts
  * const manager = new SessionManager({ gateway, wppconnect: wpp, activity: tracker });

@@ -2,7 +2,7 @@
  * `whatsapp-gateway-sdk/testing`: stateful fakes of WPPConnect and the gateway-wrapper, served by real
  * node:http servers ({@link startFakeServers}) or called directly, with a clock you control, and helpers that
  * seed both fakes at once. It does not load msw: the MSW handlers are in `whatsapp-gateway-sdk/testing/msw`.
- * @packageDocumentation
+ * @module whatsapp-gateway-sdk/testing
  */
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export {

@@ -2,7 +2,7 @@
  * `whatsapp-gateway-sdk/testing/msw`: the fakes of `whatsapp-gateway-sdk/testing` as MSW request handlers.
  * The only module of the package that imports `msw` (an optional peer dependency: install it to use this
  * subpath; the rest of the package never loads it).
- * @packageDocumentation
+ * @module whatsapp-gateway-sdk/testing/msw
  */
 import { HttpResponse, http, type RequestHandler } from 'msw';
 import type { FakeGateway } from './fake-gateway.js';

@@ -46,16 +46,16 @@ export function seedNotPropagated(fakes: FakePair, id: string, status = 'disconn
   fakes.gateway.seedChannel(id, status);
 }
 
-/** When a message of {@link onmessageWebhook} was sent. */
+/** When a message of {@link onmessageWebhook} was sent: at a moment, or some time before now. */
 export type MessageTime =
   | {
-      /** At this moment (epoch milliseconds or a Date). */
+      /** The moment it was sent (epoch milliseconds or a Date). */
       at: number | Date;
     }
   | {
-      /** This long before `now`, in milliseconds. */
+      /** How long before `now` it was sent, in milliseconds. */
       ageMs: number;
-      /** The reference time (default `Date.now()`; pass your `ManualClock`'s `now()` in clock-driven tests). */
+      /** Now, in epoch milliseconds (default `Date.now()`; pass your `ManualClock`'s `now()` in clock-driven tests). */
       now?: number;
     };
 

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { qrColumns, renderQr } from '../../src/cli/qr.js';
+import { terminalSafe } from '../../src/cli/text.js';
 import { toQrCode } from '../../src/qr.js';
 import { FakeWppConnect, ManualClock, pngFor } from '../../src/testing/index.js';
 import { decodePng, readQrDrawing, readQrPng } from '../helpers/qr-reader.js';
@@ -48,7 +49,8 @@ describe('the CLI draws scannable QR codes', () => {
     ['plain, for a dark background', false],
   ])('%s: the drawing scans back to the urlcode', async (_name, color) => {
     for (const text of ['2@sales-0', REAL_LENGTH]) {
-      const drawing = await renderQr(text, { color });
+      // As the terminal receives it: the command's own escape stand-ins made real.
+      const drawing = terminalSafe(await renderQr(text, { color }));
       expect(readQrDrawing(drawing)).toBe(text);
       const widths = new Set(
         drawing
