@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FileStore } from '../../src/store/file.js';
 import { type RedisServer, startRedis } from '../support/redis.js';
 import { ensureBuilt, runBin, startSim } from './helpers.js';
 
@@ -85,6 +86,20 @@ describe('healthcheck --repair in several processes (file store)', () => {
       );
     }
     expect(restarts(world.sim)).toEqual({ close: 1, start: 1 });
+    // doctor and sessions --json show the restart another process recorded; doctor shows a lease held on it.
+    const listed = await runBin(['sessions', '--json', '--activity-file', world.activity], env);
+    const history = JSON.parse(listed.stdout)[0].history;
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ kind: 'restart', outcome: 'ok' });
+    const holder = new FileStore({ dir: env.WPP_STORE });
+    expect(await holder.acquireLease('session:support-team', 'other-process', 60_000)).toBe(true);
+    const doctor = await runBin(['doctor', 'support-team', '--activity-file', world.activity], env);
+    expect(doctor.stdout).toMatch(
+      /Repair history \(newest first\):\n\s+\d{4}-\d\d-\d\dT[\d:.]+Z\s+restart rung 3: ok/,
+    );
+    expect(doctor.stdout).toContain("it holds the session's lease until");
+    const doctorJson = JSON.parse((await runBin(['doctor', 'support-team', '--json'], env)).stdout);
+    expect(doctorJson.lease).toMatchObject({ name: 'session:support-team', owner: 'other-process' });
     // Without the shared store (a fresh one per run, as before), the next run restarts it again: the
     // assertion above depends on the store.
     const forgetful = await runBin(args, { ...env, WPP_STORE: tempDir() });

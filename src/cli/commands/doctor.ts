@@ -3,7 +3,9 @@
  * remedy under each ✗; `--repair` applies the remedy through the manager and checks again.
  * @module
  */
+import { sessionLeaseName } from '../../sessions/lease.js';
 import type { SessionReport } from '../../sessions/types.js';
+import type { LeaseInfo, RepairRecord, SessionStore } from '../../store/types.js';
 import { activityFromOptions } from '../activity.js';
 import {
   activityGroup,
@@ -17,7 +19,7 @@ import { type CommandContext, defineCommand } from '../command.js';
 import { type Connection, connect, loadConfig, webhookTemplate } from '../config.js';
 import { type Diagnosis, diagnose, type Repair } from '../diagnose.js';
 import { ExitCode, exitCodeFor, formatActions, reportFailure } from '../exit.js';
-import { mark, type Output } from '../output.js';
+import { mark, type Output, relativeTime } from '../output.js';
 import { Progress } from '../progress.js';
 
 const REPAIR_TEXT: Record<Repair, string> = {
@@ -72,6 +74,48 @@ function exitFor(diagnosis: Diagnosis, conn: Connection): number {
   return diagnosis.ok ? ExitCode.ok : ExitCode.problems;
 }
 
+/** The lease another run holds on the session, if any; a store that cannot answer shows none (a warning). */
+async function leaseOf(
+  store: SessionStore | undefined,
+  id: string,
+  out: Output,
+  signal: AbortSignal | undefined,
+): Promise<LeaseInfo | null> {
+  if (!store) return null;
+  try {
+    return await store.readLease(sessionLeaseName(id), signal);
+  } catch (error) {
+    out.error(`warning: could not read the session's lease from the store (${(error as Error).name})`);
+    return null;
+  }
+}
+
+/** The session's repair history (newest first) and any lease held on it, as the store has them. */
+function printMemory(
+  out: Output,
+  history: readonly RepairRecord[],
+  lease: LeaseInfo | null,
+  now: number,
+): void {
+  if (lease) {
+    out.wrapped(
+      lease.expiresAt.getTime() > now
+        ? `A repair is running in another process: it holds the session's lease until ${lease.expiresAt.toISOString()}.`
+        : `A lease on the session expired ${relativeTime(lease.expiresAt, now)} (its holder stopped mid-repair); the next repair takes it over.`,
+    );
+  }
+  if (history.length === 0) return;
+  out.line('Repair history (newest first):');
+  for (const record of [...history].sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, 10)) {
+    const rung = record.rung === undefined ? '' : ` rung ${record.rung}`;
+    const status = record.status ? ` → ${record.status}` : '';
+    out.wrapped(
+      `  ${record.at.toISOString()}  ${record.kind}${rung}: ${record.outcome}${status}${record.detail ? ` (${record.detail})` : ''}`,
+    );
+  }
+  out.line();
+}
+
 async function run({ values, positionals }: ParsedCommand, ctx: CommandContext): Promise<number> {
   const command = 'doctor';
   const id = positionals[0]!;
@@ -98,13 +142,17 @@ async function run({ values, positionals }: ParsedCommand, ctx: CommandContext):
     out.line();
   }
   const before = await check();
-  if (!json) printChecklist(out, before);
+  const lease = await leaseOf(config.store, id, out, io.signal);
+  if (!json) {
+    printChecklist(out, before);
+    printMemory(out, before.info?.history ?? [], lease, ctx.now());
+  }
 
   if (!values['repair'] || before.ok || before.repair === null) {
     if (!json && !before.ok && before.repair) {
       out.wrapped(`To apply the remedy: whatsapp-gateway doctor ${id} --repair`);
     }
-    if (json) out.json({ ...before, repaired: null, after: null });
+    if (json) out.json({ ...before, lease, repaired: null, after: null });
     return exitFor(before, conn);
   }
 
