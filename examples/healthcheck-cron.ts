@@ -1,6 +1,6 @@
 /**
- * The session healthcheck as a cron job: the TypeScript successor of Pixel Hub's
- * `scripts/healthcheck_whatsapp_sessions.php` (field notes §5.1), with exit codes a scheduler can act on.
+ * The session healthcheck as a cron job: the TypeScript successor of a PHP script,
+ * `scripts/healthcheck_whatsapp_sessions.php`, with exit codes a scheduler can act on.
  *
  *   # crontab: every 15 minutes, repairing what it can
  *   0,15,30,45 * * * *  cd /app && npx tsx examples/healthcheck-cron.ts --repair --silent-hours=4

@@ -11,7 +11,7 @@
  *
  * Rules it keeps:
  * - the session id in the URL wins over the body's: WPPConnect drops `session` from some bodies after a
- *   close-session, and the gateway may send an alias (`Pixel12 Digital` for `pixel12digital`);
+ *   close-session, and the gateway may send an alias (`Marketing Team` for `marketing`);
  * - only JSON objects with an event name are accepted (400 otherwise), bodies are capped (413), and the
  *   answer goes out before any slow work (your `onEvent` runs after it);
  * - WPPConnect signs nothing (wppconnect.md §4): with `secret` set, a request must carry it as `?token=`
