@@ -386,14 +386,7 @@ it('secrets from files are used and never printed', async () => {
   const { WPP_GATEWAY_SECRET: _s, WPPCONNECT_SECRET_KEY: _k, ...env } = sim.env;
   let out = '';
   const r = await runInProcess(
-    [
-      'doctor',
-      'marketing',
-      '--gateway-secret-file',
-      `${dir}/gw`,
-      '--wppconnect-secret-file',
-      `${dir}/wpp`,
-    ],
+    ['doctor', 'marketing', '--gateway-secret-file', `${dir}/gw`, '--wppconnect-secret-file', `${dir}/wpp`],
     env,
     { stdout: { write: (t: string) => (out += t) } },
   );

@@ -13,7 +13,10 @@ import { BIN, ensureBuilt, ROOT } from '../cli/helpers.js';
 /** Each rule: a name for the failure message and what it matches. */
 const FORBIDDEN: ReadonlyArray<readonly [string, RegExp]> = [
   ['section sign', /§/],
-  ['internal document', /field[ -]?notes|transcript|\bdesign(?:\.md)? §|\bcontracts?\/|\bcontract §|\.\.\/shared\//i],
+  [
+    'internal document',
+    /field[ -]?notes|transcript|\bdesign(?:\.md)? §|\bcontracts?\/|\bcontract §|\.\.\/shared\//i,
+  ],
   ['issue reference', /\bissue #\d+/i],
   ['customer name', /imob ?sites|pixel ?hub|pixel ?12|\bsuporte\b|\bvendas\b/i],
   // Case-sensitive on purpose: "5 pixels per module" is not a name.
@@ -40,7 +43,7 @@ describe('the checker', () => {
   it('finds what the shipped text held before it was cleaned', () => {
     // Lines as they were in dist/*.d.ts and `simulate --help` before this test existed.
     const before = [
-      ' * the secret will not help (field notes §7.6). `source: \'application\'` means',
+      " * the secret will not help (field notes §7.6). `source: 'application'` means",
       ' * differ, to the real-server transcript.',
       ' * Rules every class here holds (design §3.5 and §3.8):',
       ' * sees it (`contracts/gateway-field-notes.md`), forwarding to a FakeWppConnect',
@@ -69,7 +72,9 @@ describe('what ships', () => {
   it('the type declarations in dist/ cite nothing internal and name no customer', () => {
     const files = declarationFiles(join(ROOT, 'dist'));
     expect(files.length).toBeGreaterThan(4);
-    const found = files.flatMap((file) => findInternalReferences(readFileSync(file, 'utf8'), relative(ROOT, file)));
+    const found = files.flatMap((file) =>
+      findInternalReferences(readFileSync(file, 'utf8'), relative(ROOT, file)),
+    );
     expect(found).toEqual([]);
   });
 
@@ -88,7 +93,9 @@ describe('what ships', () => {
 
   it('the README and the docs pages cite nothing internal and name no customer', () => {
     const pages = ['README.md', 'docs/guide.md', 'docs/troubleshooting.md'];
-    const found = pages.flatMap((page) => findInternalReferences(readFileSync(join(ROOT, page), 'utf8'), page));
+    const found = pages.flatMap((page) =>
+      findInternalReferences(readFileSync(join(ROOT, page), 'utf8'), page),
+    );
     expect(found).toEqual([]);
   });
 });

@@ -48,9 +48,7 @@ describe('true status', () => {
       inconsistent: true,
     });
     expect(info?.status).toBe('disconnected');
-    expect(world.events.some((e) => e.type === 'inconsistent' && e.sessionId === 'marketing')).toBe(
-      true,
-    );
+    expect(world.events.some((e) => e.type === 'inconsistent' && e.sessionId === 'marketing')).toBe(true);
   });
 
   it('reports sessions WPPConnect has but the gateway does not list', async () => {

@@ -73,9 +73,7 @@ describe('token auth (contract §1.2, transcript §2)', () => {
   ])('401 for %s', async (_name, header, body) => {
     const token = wpp.issueToken('frontdesk');
     const authorization =
-      header === null
-        ? null
-        : header.replace('OTHER', wpp.issueToken('marketing')).replace('TOKEN', token);
+      header === null ? null : header.replace('OTHER', wpp.issueToken('marketing')).replace('TOKEN', token);
     const [status, json] = await wppJson(wpp, 'frontdesk', 'status-session', {
       authorization,
       contentType: 'application/json',
