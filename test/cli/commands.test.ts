@@ -320,7 +320,7 @@ describe('the simulator', () => {
     const simulator = await startSimulator({ scenario: 'lost-propagation' });
     try {
       const activity = await (await fetch(simulator.activityUrl)).json();
-      expect(Object.keys(activity).sort()).toEqual(['frontdesk', 'marketing', 'helpdesk', 'orders']);
+      expect(Object.keys(activity).sort()).toEqual(['frontdesk', 'helpdesk', 'marketing', 'orders']);
       expect(activity.orders).toBeNull();
       const hook = await fetch(simulator.webhookUrl.replace('{id}', 'orders'), {
         method: 'POST',

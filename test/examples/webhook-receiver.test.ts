@@ -136,7 +136,7 @@ describe('examples/webhook-receiver.ts', () => {
       counted: false,
     });
     // A space in an id travels encoded.
-    await post('/hooks/wpp/Pixel12%20Digital', wppOnmessage);
+    await post('/hooks/wpp/Marketing%20Team', wppOnmessage);
     expect(tracker.get('Marketing Team')?.toISOString()).toBe('2026-01-15T21:35:35.000Z');
 
     const status = await post('/hooks/wpp/frontdesk', wppStatusFind);

@@ -170,8 +170,8 @@ describe('path parameters', () => {
       transport.send({ method: 'GET', route: '/api/channels/{id}', params: { id: 'Marketing Team' } }),
     )) as WhatsAppSdkError;
 
-    expect(new URL(seen[0]!.url).pathname).toBe('/api/channels/Pixel12%20Digital');
+    expect(new URL(seen[0]!.url).pathname).toBe('/api/channels/Marketing%20Team');
     expect(error.path).toBe('/api/channels/{id}');
-    expect(error.message).not.toContain('Pixel12');
+    expect(error.message).not.toContain('Marketing');
   });
 });
