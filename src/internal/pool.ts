@@ -1,24 +1,16 @@
+import { AdaptiveLimit, mapThrough } from './adaptive-limit.js';
+
 /**
  * Runs `fn` over `items` with at most `limit` calls in flight, keeping the input order in the output.
- * Stops starting new work once `signal` aborts (calls already running see the same signal).
+ * Stops starting new work once `signal` aborts (calls already running see the same signal). A fixed limit:
+ * the same loop as the listing's adaptive one, with adaptation off.
  * @internal
  */
-export async function mapLimit<T, R>(
+export function mapLimit<T, R>(
   items: readonly T[],
   limit: number,
   fn: (item: T, index: number) => Promise<R>,
   signal?: AbortSignal,
 ): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      signal?.throwIfAborted();
-      const index = next++;
-      results[index] = await fn(items[index] as T, index);
-    }
-  };
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
-  await Promise.all(workers);
-  return results;
+  return mapThrough(items, new AdaptiveLimit(Math.max(1, limit), false), fn, signal);
 }

@@ -19,6 +19,7 @@ export interface SessionStartOptions {
    * the country code (`5511999990000`; `+`, spaces, dashes and parentheses are removed). The report's
    * `pairingCode` carries the code when WPPConnect gave it in its answer; otherwise it arrives by the
    * `phoneCode` webhook, and `watch` yields it. A session showing a QR is restarted to switch to a code.
+   * Needs a `WppConnectClient`: without one the option is refused with an `InvalidArgumentError`.
    */
   phone?: string;
 }

@@ -317,6 +317,12 @@ export class SessionContext {
    * only the options differ. The prototype chain does the sharing, so no field is copied by hand.
    */
   forCall(call: CallSettings): SessionContext {
+    // The gateway has no pairing-code login: without WPPConnect the number would be dropped and a QR shown.
+    if (call.phone !== undefined && !this.wpp)
+      throw new InvalidArgumentError(
+        'options.phone',
+        'needs a WppConnectClient (the `wppconnect` option of the SessionManager): only WPPConnect issues pairing codes',
+      );
     if (call.qrWaitMs === undefined && call.webhookUrl === undefined && call.phone === undefined) return this;
     const options: ResolvedOptions = { ...this.options };
     if (call.qrWaitMs !== undefined) options.qrWaitMs = call.qrWaitMs;

@@ -133,4 +133,18 @@ describe('per-call options of createSession / ensureSession / reconnect', () => 
     expect(world.fakeGateway.calls).toHaveLength(0);
     expect(world.fakeWpp.calls).toHaveLength(0);
   });
+
+  it('phone without a WPPConnect client is refused before any request, not silently ignored', async () => {
+    const world = createWorld(server, { gatewayOnly: true });
+    for (const call of [
+      () => world.manager.createSession('sales', { phone: '5511999990000' }),
+      () => world.manager.reconnect('sales', { phone: '5511999990000' }),
+    ]) {
+      const error = await call().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect((error as Error).message).toContain('options.phone');
+      expect((error as Error).message).toContain('WppConnectClient');
+    }
+    expect(world.fakeGateway.calls).toHaveLength(0);
+  });
 });
