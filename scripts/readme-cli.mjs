@@ -8,8 +8,9 @@
 //
 // Needs `npm run build` first (it runs dist/cli/main.js). Nothing leaves 127.0.0.1.
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -94,7 +95,9 @@ function createAndScan(id, env) {
 /** Generates every example block, by name. Independent runs go in parallel, to keep the check short. */
 export async function generate() {
   const sim = await startSimulate(['--json']);
-  const { env } = JSON.parse(sim.stdout.split('\n')[0]);
+  // One throwaway store shared by the runs, as a user's runs share the default one (never the real one here).
+  const store = await mkdtemp(join(tmpdir(), 'wgw-readme-store-'));
+  const env = { ...JSON.parse(sim.stdout.split('\n')[0]).env, WPP_STORE: store };
   const port = await closedPort();
   const unreachable = `WPP_GATEWAY_BASE_URL=http://127.0.0.1:${port}`;
   try {
@@ -124,6 +127,7 @@ export async function generate() {
     };
   } finally {
     await sim.stop();
+    await rm(store, { recursive: true, force: true });
   }
 }
 

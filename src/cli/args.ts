@@ -81,6 +81,13 @@ export const connectionOptions = {
     env: 'WPPCONNECT_SECRET_KEY',
     envHelp: "WPPConnect's SECRET_KEY",
   },
+  store: {
+    type: 'string',
+    arg: 'dir|url',
+    help: 'where runs share leases and restart history: a directory (default $XDG_STATE_HOME/whatsapp-gateway, else ~/.local/state/whatsapp-gateway) or a redis://, rediss:// or redis+unix:///socket URL WITHOUT a password (one with a password goes in the environment). Redis needs the ioredis or redis package',
+    env: 'WPP_STORE',
+    envHelp: 'the store: a directory, or a Redis URL, password allowed',
+  },
   'timeout-seconds': {
     type: 'string',
     arg: 'n',

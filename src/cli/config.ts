@@ -11,12 +11,14 @@ import { WhatsAppGatewayClient } from '../gateway/client.js';
 import type { Logger } from '../logger.js';
 import { SessionManager } from '../sessions/manager.js';
 import type { SessionEvent } from '../sessions/types.js';
+import type { SessionStore } from '../store/types.js';
 import type { ActivitySource } from '../webhooks/tracker.js';
 import { WppConnectClient } from '../wppconnect/client.js';
 import { numberOption, type OptionValues, stringOption } from './args.js';
 import { UsageError } from './exit.js';
 import type { CliIo } from './io.js';
 import type { Output } from './output.js';
+import { openStore } from './store.js';
 
 /** The environment variables the command reads. The first four are the names PHP deployments of the gateway already use. */
 export const ENV = {
@@ -36,6 +38,8 @@ export interface CliConfig {
   wppconnect: { url: string; secretKey: string } | null;
   /** Per-attempt HTTP timeout. */
   timeoutMs: number;
+  /** Where leases, restart history and pending repairs are shared with other runs (`--store`). */
+  store?: SessionStore;
 }
 
 /**
@@ -109,7 +113,8 @@ export async function loadConfig(
     throw new UsageError(`--wppconnect-secret-file needs a WPPConnect URL (${ENV.wppconnectUrl})`, command);
   }
   const timeoutMs = numberOption(command, values, 'timeout-seconds', { fallback: 15, min: 0.1 }) * 1000;
-  return { gatewayUrl, gatewaySecret, wppconnect, timeoutMs };
+  const { store } = await openStore(command, values, io, out, timeoutMs);
+  return { gatewayUrl, gatewaySecret, wppconnect, timeoutMs, store };
 }
 
 /**
@@ -239,6 +244,7 @@ export function connect(command: string, config: CliConfig, options: ConnectOpti
     gateway: watchedGateway,
     ...(watchedWpp ? { wppconnect: watchedWpp } : {}),
     ...(options.activity ? { activity: options.activity } : {}),
+    ...(config.store ? { store: config.store } : {}),
     ...(options.zombieAfterMs ? { zombieAfterMs: options.zombieAfterMs } : {}),
     ...(template ? { webhookUrl: (id: string) => template.replaceAll('{id}', encodeURIComponent(id)) } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),

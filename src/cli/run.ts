@@ -18,6 +18,7 @@ import { ExitCode, reportFailure, UsageError } from './exit.js';
 import { twoColumns } from './help.js';
 import type { CliIo } from './io.js';
 import { Output } from './output.js';
+import { closeStores } from './store.js';
 import { DEFAULT_WIDTH, streamWidth, wrap, wrapLine } from './text.js';
 
 /** Every command, in the order the help lists them. */
@@ -150,5 +151,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return await command.run(rest, ctx);
   } catch (error) {
     return reportFailure(out, error);
+  } finally {
+    await closeStores(io);
   }
 }

@@ -3,7 +3,7 @@
  * @module
  */
 import { AbortError, NotFoundError, type WhatsAppSdkError } from '../errors.js';
-import { findCaseOnlyMatch } from '../ids.js';
+import { assertSessionId, findCaseOnlyMatch } from '../ids.js';
 import { mapThrough } from '../internal/adaptive-limit.js';
 import type { RepairRecord } from '../store/types.js';
 import { describeError, type SessionContext, type Trail } from './context.js';
@@ -13,6 +13,21 @@ import { deriveStatus, type WppEvidence } from './status.js';
 import type { SessionInfo, SessionReport, SessionStatus } from './types.js';
 import { type ObserveHints, observe } from './wpp-steps.js';
 import { evaluateZombie } from './zombie.js';
+
+/**
+ * The ids a store can hold: a store refuses a whole batch with one id that breaks the session-id rules, and a
+ * server may list such an id (a hostile or broken channel name). It has no activity or history in any store.
+ */
+function storable(ids: readonly string[]): string[] {
+  return ids.filter((id) => {
+    try {
+      assertSessionId(id);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
 
 /** What one activity lookup gave: a time (or null) per id, or `'failed'` for every id of a failed lookup. */
 export interface ActivityLookup {
@@ -30,8 +45,10 @@ export async function lastActivityOf(
   signal: AbortSignal | undefined,
 ): Promise<ActivityLookup> {
   if (!ctx.activity || ids.length === 0) return { of: () => null };
+  const asked = (ctx.activity as unknown) === ctx.store ? storable(ids) : ids;
+  if (asked.length === 0) return { of: () => null };
   try {
-    const found = await ctx.activity.lastActivity(ids, signal);
+    const found = await ctx.activity.lastActivity(asked, signal);
     return { of: (id) => validDate(found.get(id)) };
   } catch (error) {
     if (signal?.aborted) throw new AbortError('The session operation was aborted');
@@ -53,9 +70,10 @@ export async function historyOf(
   ids: readonly string[],
   signal: AbortSignal | undefined,
 ): Promise<ReadonlyMap<string, readonly RepairRecord[]>> {
-  if (ids.length === 0) return new Map();
+  const asked = storable(ids);
+  if (asked.length === 0) return new Map();
   try {
-    return await ctx.store.history(ids, signal);
+    return await ctx.store.history(asked, signal);
   } catch (error) {
     if (signal?.aborted) throw new AbortError('The session operation was aborted');
     ctx.log('warn', 'session store failed; repair history unknown', { error: describeError(error) });

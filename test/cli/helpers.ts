@@ -4,8 +4,9 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -73,6 +74,21 @@ export function expectNoSecrets(
 }
 
 /**
+ * `env` with `WPP_STORE` set to a fresh temp dir unless the test chose a store: a run never touches the real
+ * `~/.local/state`, and runs do not share restart history unless a test says so. `done()` removes the dir.
+ */
+export function withTempStore<T extends Record<string, string | undefined>>(
+  env: T,
+): { env: T; done(): void } {
+  if ('WPP_STORE' in env) return { env, done: () => {} };
+  const dir = mkdtempSync(join(tmpdir(), 'wgw-store-'));
+  return {
+    env: { ...env, WPP_STORE: dir },
+    done: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
  * Runs the built binary with exactly `env` (plus PATH), and checks that none of the secrets in `env` (and
  * `extraSecrets`, e.g. those only in a secret file) appear in its output.
  */
@@ -82,12 +98,19 @@ export function runBin(
   { timeoutMs = 20_000, extraSecrets = [] as string[] } = {},
 ): Promise<RunResult> {
   const started = Date.now();
+  const store = withTempStore(env);
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, timeout: timeoutMs, encoding: 'utf8' },
+      {
+        cwd: ROOT,
+        env: { PATH: process.env['PATH'] ?? '', ...store.env },
+        timeout: timeoutMs,
+        encoding: 'utf8',
+      },
       (error, stdout, stderr) => {
+        store.done();
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         const result = { code, stdout, stderr, ms: Date.now() - started };
         expectNoSecrets(result, [...secretsIn(env), ...extraSecrets]);
@@ -117,9 +140,10 @@ export async function runInProcess(
   env: Record<string, string | undefined> = {},
   options: Partial<CliIo> = {},
 ): Promise<RunResult> {
-  const memory = memoryIo(env, options);
+  const store = withTempStore(env);
+  const memory = memoryIo(store.env, options);
   const started = Date.now();
-  const code = await runCli(args, memory.io);
+  const code = await runCli(args, memory.io).finally(() => store.done());
   const result = { code, stdout: memory.stdout(), stderr: memory.stderr(), ms: Date.now() - started };
   expectNoSecrets(
     result,

@@ -9,7 +9,7 @@ import { Output, table } from '../../src/cli/output.js';
 import { Progress } from '../../src/cli/progress.js';
 import { COMMANDS } from '../../src/cli/run.js';
 import { stripAnsi, visibleLength, wrap } from '../../src/cli/text.js';
-import { BIN, ensureBuilt, ROOT, runInProcess, startSim } from './helpers.js';
+import { BIN, ensureBuilt, ROOT, runInProcess, startSim, withTempStore } from './helpers.js';
 
 type Sim = Awaited<ReturnType<typeof startSim>>;
 let sim: Sim | undefined;
@@ -147,12 +147,17 @@ describe('in a real pseudo-terminal (the built binary)', () => {
   /** Runs the binary under `script` (a pty), the terminal set to `cols` columns. */
   function inPty(args: string[], cols: number, env: Record<string, string> = {}): Promise<string> {
     const command = `stty cols ${cols} rows 50; exec ${process.execPath} ${BIN} ${args.join(' ')}`;
+    const store = withTempStore(env);
     return new Promise((resolve, reject) => {
       execFile(
         'script',
         ['-qec', command, '/dev/null'],
-        { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', TERM: 'xterm', ...env }, timeout: 20_000 },
-        (error, stdout) => (error && error.code !== 1 ? reject(error) : resolve(stdout)),
+        { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', TERM: 'xterm', ...store.env }, timeout: 20_000 },
+        (error, stdout) => {
+          store.done();
+          if (error && error.code !== 1) reject(error);
+          else resolve(stdout);
+        },
       );
     });
   }

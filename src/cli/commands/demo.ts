@@ -3,6 +3,9 @@
  * an in-process simulator, with a plain-language heading before each step.
  * @module
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sleep } from '../../http/delay.js';
 import { type CommandContext, defineCommand } from '../command.js';
 import { ExitCode } from '../exit.js';
@@ -36,7 +39,13 @@ async function run(ctx: CommandContext): Promise<number> {
   const deadline = AbortSignal.timeout(DEMO_DEADLINE_MS);
   const signal = ctx.io.signal ? AbortSignal.any([ctx.io.signal, deadline]) : deadline;
   const sim = await startSimulator({ scenario: 'lost-propagation', now: ctx.now() });
-  const io: CliIo = { ...ctx.io, env: { ...ctx.io.env, ...simulatorEnv(sim) }, signal };
+  // The demo's restarts go to a throwaway store: they must not count against real sessions of the same name.
+  const storeDir = await mkdtemp(join(tmpdir(), 'whatsapp-gateway-demo-'));
+  const io: CliIo = {
+    ...ctx.io,
+    env: { ...ctx.io.env, ...simulatorEnv(sim), WPP_STORE: storeDir },
+    signal,
+  };
   const sub: CommandContext = { io, out: new Output(io), now: ctx.now };
   const heading = (text: string) => {
     out.line();
@@ -102,6 +111,7 @@ async function run(ctx: CommandContext): Promise<number> {
     return ExitCode.ok;
   } finally {
     await sim.close();
+    await rm(storeDir, { recursive: true, force: true });
   }
 }
 
