@@ -19,10 +19,10 @@ import { median, microsPerCall } from './lib/stats.js';
 
 const BODY = JSON.stringify({
   success: true,
-  channel: { id: 'imobsites', name: 'imobsites', status: 'connected' },
+  channel: { id: 'frontdesk', name: 'frontdesk', status: 'connected' },
 });
 const HEADERS = { 'x-gateway-secret': 'bench-gateway-secret', accept: 'application/json' };
-const URL_ = 'http://gateway.bench/api/channels/imobsites';
+const URL_ = 'http://gateway.bench/api/channels/frontdesk';
 const TIMEOUT_MS = 15_000;
 const WARMUP = 2_000;
 const PASSES = 3;
@@ -47,9 +47,9 @@ async function pieces(): Promise<Record<string, () => unknown>> {
   return {
     'stub fetch + text + JSON.parse (the raw call without the network)': async () =>
       JSON.parse(await (await stub(URL_, { headers: HEADERS })).text()),
-    'SDK getChannel over the stub (all the SDK adds)': () => gateway.getChannel('imobsites'),
+    'SDK getChannel over the stub (all the SDK adds)': () => gateway.getChannel('frontdesk'),
     ...(other
-      ? { 'SDK getChannel over the stub, BENCH_COMPARE_SDK build': () => other.getChannel('imobsites') }
+      ? { 'SDK getChannel over the stub, BENCH_COMPARE_SDK build': () => other.getChannel('frontdesk') }
       : {}),
     'ky over the stub with the transport’s options (timeout 15 000), + text': async () =>
       (await stubKy(URL_, { method: 'GET', headers: HEADERS, timeout: TIMEOUT_MS })).text(),

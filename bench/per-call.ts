@@ -1,5 +1,5 @@
 /**
- * Per-call overhead: `gateway.getChannel('imobsites')` against a local keep-alive server that answers like
+ * Per-call overhead: `gateway.getChannel('frontdesk')` against a local keep-alive server that answers like
  * the gateway, next to ky alone making the same call (`retry: 0, timeout: false`, the same headers, `.json()`)
  * and a bare `fetch` + `JSON.parse`. Measured in interleaved blocks: each block times {@link BLOCK_CALLS}
  * calls of every variant in turn (the order alternating), and each ratio is taken inside a block, so drift
@@ -15,10 +15,10 @@ import { startJsonServer } from './lib/servers.js';
 import { formatRatio, formatSpread, formatUs, median, summarize } from './lib/stats.js';
 import { cpuBreakdown } from './per-call-pieces.js';
 
-/** The gateway's answer to `GET /api/channels/imobsites`. */
+/** The gateway's answer to `GET /api/channels/frontdesk`. */
 const BODY = JSON.stringify({
   success: true,
-  channel: { id: 'imobsites', name: 'imobsites', status: 'connected' },
+  channel: { id: 'frontdesk', name: 'frontdesk', status: 'connected' },
 });
 const SECRET = 'bench-gateway-secret';
 const HEADERS = { 'x-gateway-secret': SECRET, accept: 'application/json' };
@@ -30,7 +30,7 @@ const BLOCK_CALLS = 200;
 export function perCall(): Promise<BenchResult> {
   return runBenchmark('per-call', '1. Per-call overhead', async () => {
     const server = await startJsonServer(BODY);
-    const url = `${server.url}/api/channels/imobsites`;
+    const url = `${server.url}/api/channels/frontdesk`;
     const gateway = new sdk.WhatsAppGatewayClient({ baseUrl: server.url, secret: SECRET });
     const alone = ky.create({ retry: 0, timeout: false });
     // BENCH_COMPARE_SDK=path/to/other/index.js adds that build as one more interleaved variant.
@@ -42,8 +42,8 @@ export function perCall(): Promise<BenchResult> {
     const variants: Record<string, () => Promise<unknown>> = {
       'raw fetch + JSON.parse': async () => JSON.parse(await (await fetch(url, { headers: HEADERS })).text()),
       'ky alone (retry 0, timeout false), same call': () => alone.get(url, { headers: HEADERS }).json(),
-      'SDK gateway.getChannel': () => gateway.getChannel('imobsites'),
-      ...(other ? { 'SDK, BENCH_COMPARE_SDK build': () => other.getChannel('imobsites') } : {}),
+      'SDK gateway.getChannel': () => gateway.getChannel('frontdesk'),
+      ...(other ? { 'SDK, BENCH_COMPARE_SDK build': () => other.getChannel('frontdesk') } : {}),
     };
     const names = Object.keys(variants);
     const perBlock: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));

@@ -1,7 +1,7 @@
 /**
  * Create a session that really exists on WPPConnect (not only on the gateway) and save its QR code as a PNG.
  *
- *   npx tsx examples/create-with-qr.ts imobsites [qr.png]
+ *   npx tsx examples/create-with-qr.ts frontdesk [qr.png]
  *
  * Exit codes: 0 QR saved (or already connected), 1 the session could not be brought up, 2 configuration.
  */

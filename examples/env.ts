@@ -2,7 +2,7 @@
  * Shared by the examples: where the gateway and WPPConnect are, read from the environment, and the clients
  * built from that. Copy it into your project as it is, or keep only the part you need.
  *
- *   WPP_GATEWAY_BASE_URL    https://wpp.example.com:8443     (required; mind the port, field notes §1)
+ *   WPP_GATEWAY_BASE_URL    https://wpp.example.com:8443     (required; mind the port)
  *   WPP_GATEWAY_SECRET      the gateway's X-Gateway-Secret  (required)
  *   WPPCONNECT_BASE_URL     http://wppconnect-server:21465  (optional, together with the next one)
  *   WPPCONNECT_SECRET_KEY   WPPConnect's SECRET_KEY          (optional, together with the previous one)
@@ -86,7 +86,7 @@ export function createClients(connection: ConnectionOptions): {
   const gateway = new WhatsAppGatewayClient({
     baseUrl: connection.gatewayBaseUrl,
     secret: connection.gatewaySecret,
-    // Listing is slow: the gateway asks WPPConnect once per channel (field notes §7.7).
+    // Listing is slow: the gateway asks WPPConnect once per channel, and nginx cuts a request at 60 s.
     timeoutMs: 60_000,
   });
   const wppconnect =

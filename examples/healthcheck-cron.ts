@@ -1,6 +1,6 @@
 /**
- * The session healthcheck as a cron job: the TypeScript successor of Pixel Hub's
- * `scripts/healthcheck_whatsapp_sessions.php` (field notes §5.1), with exit codes a scheduler can act on.
+ * The session healthcheck as a cron job: the TypeScript successor of a PHP script,
+ * `scripts/healthcheck_whatsapp_sessions.php`, with exit codes a scheduler can act on.
  *
  *   # crontab: every 15 minutes, repairing what it can
  *   0,15,30,45 * * * *  cd /app && npx tsx examples/healthcheck-cron.ts --repair --silent-hours=4
@@ -77,7 +77,7 @@ function printReport(report: HealthReport, out: Output): void {
 export function exitCodeFor(error: unknown): number {
   if (error instanceof ConfigError || error instanceof InvalidArgumentError) return EXIT.config;
   // A secret the API itself refuses is ours to fix. A proxy's Basic-auth 401 means the request never reached
-  // the API (field notes §7.6): like a 502 page, that is the path to it failing, so "unreachable".
+  // the API: like a 502 page, that is the path to it failing, so "unreachable".
   if (error instanceof AuthenticationError) return error.source === 'proxy' ? EXIT.unreachable : EXIT.config;
   // ConnectionError, TimeoutError, ServerError (nginx 502/504 pages), ResponseValidationError, …
   return EXIT.unreachable;
@@ -95,7 +95,7 @@ export async function main(options: HealthcheckCronOptions = {}): Promise<number
 
     // Is WPPConnect up at all? A dead WPPConnect would otherwise show as every session "unknown" (exit 1).
     // healthz is sent without Content-Type: the real server never answers a GET that carries
-    // `application/json` (transcript §9.1.2).
+    // `application/json` (seen on the real server).
     if (wppconnect) await wppconnect.healthz({ timeoutMs: 10_000 });
 
     const manager = new SessionManager({

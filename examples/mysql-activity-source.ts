@@ -4,7 +4,7 @@
  *
  * Why not `payload_json LIKE '%<id>%'`, one query per session? It scans the whole table for every session,
  * counts an id that appears anywhere in the JSON (inside another session's message text, say) and, under a
- * `_ci` collation, makes `ImobSites` match `imobsites`. Store the session id in its own column when the
+ * `_ci` collation, makes `FrontDesk` match `frontdesk`. Store the session id in its own column when the
  * webhook arrives (your receiver knows it from the URL: see webhook-receiver.ts), index it, and match on it.
  * Already have millions of rows with the id only inside the JSON? `jsonPayloadMigrationSql` adds the column
  * and the index without touching the receiver (docs/guide.md, "Where activity comes from").

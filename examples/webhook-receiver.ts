@@ -11,10 +11,10 @@
  *
  * Rules it keeps:
  * - the session id in the URL wins over the body's: WPPConnect drops `session` from some bodies after a
- *   close-session, and the gateway may send an alias (`Pixel12 Digital` for `pixel12digital`);
+ *   close-session, and the gateway may send an alias (`Marketing Team` for `marketing`);
  * - only JSON objects with an event name are accepted (400 otherwise), bodies are capped (413), and the
  *   answer goes out before any slow work (your `onEvent` runs after it);
- * - WPPConnect signs nothing (wppconnect.md §4): with `secret` set, a request must carry it as `?token=`
+ * - WPPConnect signs nothing: with `secret` set, a request must carry it as `?token=`
  *   (put it in the webhook URL) or in `X-Webhook-Secret` / `X-Gateway-Secret`, else 403.
  * Note: with WPPConnect's default `readMessage: true`, a 2xx answer to `onmessage` marks the chat as read.
  */
@@ -32,7 +32,7 @@ import {
   type WebhookEvent,
 } from '../src/index.js';
 
-/** Default body cap: the gateway's own JSON limit (field notes §1). Media arrive base64 in the body. */
+/** Default body cap: the gateway's own JSON limit. Media arrive base64 in the body. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /** Options of {@link createWebhookHandler}. */

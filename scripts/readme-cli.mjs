@@ -103,7 +103,7 @@ export async function generate() {
   try {
     const [sessions, doctor, failed, banner] = await Promise.all([
       run(['sessions'], env),
-      run(['doctor', 'imobsites'], env),
+      run(['doctor', 'frontdesk'], env),
       run(['sessions'], { ...env, WPP_GATEWAY_BASE_URL: `http://127.0.0.1:${port}` }),
       startSimulate([]).then(async (other) => {
         await other.stop();
@@ -112,15 +112,15 @@ export async function generate() {
     ]);
     // Then the two sessions that change, each on its own session, and the healthcheck that sees the result.
     const [created, reconnected] = await Promise.all([
-      createAndScan('imobsites', env),
-      run(['reconnect', 'suporte', '--force'], env),
+      createAndScan('frontdesk', env),
+      run(['reconnect', 'helpdesk', '--force'], env),
     ]);
     const health = await run(['healthcheck'], env);
     return {
       sessions: block('whatsapp-gateway sessions', sessions),
-      doctor: block('whatsapp-gateway doctor imobsites', doctor),
-      create: block('whatsapp-gateway create imobsites', created),
-      reconnect: block('whatsapp-gateway reconnect suporte --force', reconnected),
+      doctor: block('whatsapp-gateway doctor frontdesk', doctor),
+      create: block('whatsapp-gateway create frontdesk', created),
+      reconnect: block('whatsapp-gateway reconnect helpdesk --force', reconnected),
       healthcheck: block('whatsapp-gateway healthcheck', health),
       unreachable: block(`${unreachable} whatsapp-gateway sessions`, failed),
       simulate: `$ whatsapp-gateway simulate\n${banner.trimEnd()}`,

@@ -1,7 +1,7 @@
 /**
  * The error hierarchy shared by every layer of the SDK.
  *
- * Rules every class here holds (design §3.5 and §3.8):
+ * Rules every class here holds:
  * - Errors are built from a *route template* (`/api/{session}/{secretkey}/generate-token`), never from the
  *   URL that was sent, so a secret that travels in a path can never reach `message` or `stack`.
  * - `bodyExcerpt` and `cause` are sanitized by the transport before the error is constructed
@@ -95,7 +95,7 @@ function describeContext(ctx: ErrorContext): string {
  * @example
  * ```ts
  * try {
- *   await gateway.getChannel('imobsites');
+ *   await gateway.getChannel('sales');
  * } catch (error) {
  *   if (error instanceof WhatsAppSdkError) console.error(error.code, error.path, error.status);
  *   throw error;
@@ -181,7 +181,7 @@ export type AuthenticationSource = 'proxy' | 'application';
  *
  * `source: 'proxy'` means a reverse proxy in front of the gateway (nginx Basic auth: `WWW-Authenticate: Basic`
  * or an HTML body) answered; the request never reached the gateway's `X-Gateway-Secret` check, so changing
- * the secret will not help (field notes §7.6). `source: 'application'` means the gateway or WPPConnect itself
+ * the secret will not help. `source: 'application'` means the gateway or WPPConnect itself
  * rejected the secret, secret key or token.
  */
 export class AuthenticationError extends ApiError {
@@ -204,7 +204,7 @@ export class AuthenticationError extends ApiError {
  * When the id missed only by letter case, `existingId` names the id that exists (session ids are case-sensitive).
  */
 export class NotFoundError extends ApiError {
-  /** The id that exists when the lookup missed only by letter case (`ImobSites` for `imobsites`). */
+  /** The id that exists when the lookup missed only by letter case (`Sales` for `sales`). */
   readonly existingId: string | undefined;
 
   /** @param message - Summary; @param options - Request context plus the near-miss id. */

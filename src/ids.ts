@@ -6,8 +6,8 @@ export const MAX_SESSION_ID_LENGTH = 100;
 /**
  * Checks a session (channel) id before it is put in a URL path, and returns it unchanged.
  *
- * Session ids are case-sensitive (`ImobSites` and `imobsites` are two sessions) and travel in URL paths of
- * both APIs, so the rule is strict (design §3.4):
+ * Session ids are case-sensitive (`Sales` and `sales` are two sessions) and travel in URL paths of
+ * both APIs, so the rule is strict:
  * - a non-empty string of at most 100 printable ASCII characters, without leading or trailing spaces;
  * - no `/` or `\` (path separators), no `..` and not `.` alone (URL dot-segments), no `%` (an encoded
  *   separator such as `%2F` is decoded by some proxies), no `?` or `#`;
@@ -22,7 +22,7 @@ export const MAX_SESSION_ID_LENGTH = 100;
  *
  * @example
  * ```ts
- * assertSessionId('imobsites');  // 'imobsites'
+ * assertSessionId('sales');  // 'sales'
  * assertSessionId('../x');       // throws InvalidArgumentError: Invalid sessionId: must not contain '/' …
  * ```
  */
@@ -63,7 +63,7 @@ export function assertSessionId(value: unknown, argument = 'sessionId'): string 
 }
 
 /**
- * Finds an id that differs from `wanted` only by letter case, to explain a miss ("did you mean `ImobSites`?").
+ * Finds an id that differs from `wanted` only by letter case, to explain a miss ("did you mean `Sales`?").
  * @internal
  */
 export function findCaseOnlyMatch(wanted: string, existing: Iterable<string>): string | undefined {

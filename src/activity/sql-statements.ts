@@ -82,7 +82,7 @@ function jsonSessionExpr(layout: TableLayout & { session: { kind: 'json' } }): S
   const { paths } = layout.session;
   if (layout.dialect === 'mysql') {
     // JSON_VALID first: MySQL 8 raises an error on a row that is not JSON (the table may keep bodies that
-    // failed to parse). The explicit binary collation keeps `ImobSites` ≠ `imobsites`.
+    // failed to parse). The explicit binary collation keeps `FrontDesk` ≠ `frontdesk`.
     const extracts = paths.map(() => `JSON_UNQUOTE(JSON_EXTRACT(${payload}, ?))`).join(', ');
     return {
       sql: `CASE WHEN JSON_VALID(${payload}) THEN CAST(COALESCE(${extracts}) AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin END`,

@@ -283,8 +283,8 @@ export class SqlActivitySource implements ActivitySource {
       const rows = await this.#execute(lastActivityStatement(this.#table, part), signal);
       for (const row of rows) {
         const id = sessionIdOf(row['session_id']);
-        // Exact, case-sensitive match: a column with a case-insensitive collation may answer for `ImobSites`
-        // with the rows of `imobsites`.
+        // Exact, case-sensitive match: a column with a case-insensitive collation may answer for `FrontDesk`
+        // with the rows of `frontdesk`.
         if (id === undefined || !wanted.has(id)) continue;
         const at = this.#epochOf(row, now);
         if (at !== null && at > (latest.get(id) ?? Number.NEGATIVE_INFINITY)) latest.set(id, at);

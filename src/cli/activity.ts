@@ -34,7 +34,7 @@ export class ActivityFormatError extends Error {
 
 /**
  * Parses the activity JSON.
- * @param text - `{ "pixel12digital": "2026-02-09T22:13:00Z", "vendas": null }`.
+ * @param text - `{ "marketing": "2026-02-09T22:13:00Z", "orders": null }`.
  * @throws {@link ActivityFormatError} when it is not that shape.
  */
 export function parseActivity(text: string): Map<string, Date | null> {

@@ -1,5 +1,5 @@
 /**
- * Configuration from flags and the environment (Pixel Hub's variable names), and the SDK objects built from
+ * Configuration from flags and the environment (the variable names PHP deployments of the gateway already use), and the SDK objects built from
  * it. Secrets come only from the environment or from files, are masked in all output once known, and are
  * never part of a message.
  * @module
@@ -20,7 +20,7 @@ import type { CliIo } from './io.js';
 import type { Output } from './output.js';
 import { openStore } from './store.js';
 
-/** The environment variables the command reads. The first four are Pixel Hub's names. */
+/** The environment variables the command reads. The first four are the names PHP deployments of the gateway already use. */
 export const ENV = {
   gatewayUrl: 'WPP_GATEWAY_BASE_URL',
   gatewaySecret: 'WPP_GATEWAY_SECRET',

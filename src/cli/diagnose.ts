@@ -1,5 +1,5 @@
 /**
- * The checks behind `doctor`: the ImobSites investigation (field notes §7), automated. Each link of the chain
+ * The checks behind `doctor`: the lost-propagation investigation, automated. Each link of the chain
  * is checked in order — gateway reachable, secret accepted, channel known, WPPConnect reachable, session
  * present there, statuses agree, QR obtainable, page alive, last message — and a check that cannot be judged
  * because an earlier one failed is skipped rather than failed, so one cause gives one ✗ with one remedy.
@@ -159,7 +159,7 @@ export async function diagnose(conn: Connection, id: string, options: DiagnoseOp
     return finish(null);
   }
 
-  // 3. The channel, with case-only near misses (ids are case-sensitive: ImobSites ≠ imobsites).
+  // 3. The channel, with case-only near misses (ids are case-sensitive: FrontDesk ≠ frontdesk).
   let gatewayKnows = false;
   let wppNames: string[] | null = null;
   try {
@@ -334,7 +334,7 @@ async function checkQr(
     );
     return list.fault('reconnect');
   }
-  // The gateway claims a QR is waiting: ask for it, as Pixel Hub does. No QR is the ImobSites symptom.
+  // The gateway claims a QR is waiting: ask for it, as Pixel Hub does. No QR is the lost-propagation symptom.
   const fix = remedy('ensure', id, 'starts the session through the gateway and retries the QR');
   try {
     const qr = await conn.gateway.getQr(id, call);

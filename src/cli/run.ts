@@ -113,7 +113,7 @@ const isHelp = (arg: string) => arg === '--help' || arg === '-h';
 
 /**
  * Runs one command line.
- * @param argv - The arguments after the program name, e.g. `['doctor', 'imobsites', '--json']`.
+ * @param argv - The arguments after the program name, e.g. `['doctor', 'frontdesk', '--json']`.
  * @param io - The streams and environment (`processIo()` for the real process).
  * @returns The exit code.
  */

@@ -16,7 +16,7 @@ import { type FakeServers, startFakeServers } from '../testing/server.js';
 import { parseWebhook } from '../webhooks/parse.js';
 
 /** The scenarios of `simulate --scenario`. */
-export const SCENARIOS = ['imobsites', 'zombie', 'healthy'] as const;
+export const SCENARIOS = ['lost-propagation', 'zombie', 'healthy'] as const;
 /** A scenario name. */
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -28,16 +28,16 @@ export const SIMULATOR_TIMINGS = { initializingMs: 800, qrRotateMs: 15_000, auto
 
 /** What each scenario seeds, one line per session, for help texts and the `simulate` banner. */
 export const SCENARIO_TEXT: Record<ScenarioName, readonly string[]> = {
-  imobsites: [
-    'imobsites       created on the gateway, never propagated to WPPConnect (the gateway drops it)',
-    'pixel12digital  connected, last message 5 min ago',
-    'suporte         connected, last message 9 h ago: a zombie',
-    'vendas          connected, no message ever: a quiet channel',
+  'lost-propagation': [
+    'frontdesk       created on the gateway, never propagated to WPPConnect (the gateway drops it)',
+    'marketing  connected, last message 5 min ago',
+    'helpdesk         connected, last message 9 h ago: a zombie',
+    'orders          connected, no message ever: a quiet channel',
   ],
-  zombie: ['suporte         connected, last message 9 h ago: a zombie'],
+  zombie: ['helpdesk         connected, last message 9 h ago: a zombie'],
   healthy: [
-    'pixel12digital  connected, last message 5 min ago',
-    'vendas          connected, last message 12 min ago',
+    'marketing  connected, last message 5 min ago',
+    'orders          connected, last message 12 min ago',
   ],
 };
 
@@ -92,26 +92,26 @@ export function seedScenario(
   now: number,
 ): void {
   const at = (ago: number) => new Date(now - ago);
-  if (scenario === 'imobsites') {
-    // Someone already created "imobsites" through the gateway, which answered "created" and never told
+  if (scenario === 'lost-propagation') {
+    // Someone already created "frontdesk" through the gateway, which answered "created" and never told
     // WPPConnect (field notes §7.1); a second create through the gateway would be dropped the same way.
-    servers.gateway.faults.dropPropagation = (id) => id === 'imobsites';
-    servers.gateway.seedChannel('imobsites', 'qr_required');
-    connected(servers, 'pixel12digital');
-    activity.set('pixel12digital', at(5 * MINUTE));
-    connected(servers, 'suporte');
-    activity.set('suporte', at(9 * HOUR));
-    connected(servers, 'vendas');
-    activity.set('vendas', null);
-    activity.set('imobsites', null);
+    servers.gateway.faults.dropPropagation = (id) => id === 'frontdesk';
+    servers.gateway.seedChannel('frontdesk', 'qr_required');
+    connected(servers, 'marketing');
+    activity.set('marketing', at(5 * MINUTE));
+    connected(servers, 'helpdesk');
+    activity.set('helpdesk', at(9 * HOUR));
+    connected(servers, 'orders');
+    activity.set('orders', null);
+    activity.set('frontdesk', null);
   } else if (scenario === 'zombie') {
-    connected(servers, 'suporte');
-    activity.set('suporte', at(9 * HOUR));
+    connected(servers, 'helpdesk');
+    activity.set('helpdesk', at(9 * HOUR));
   } else {
-    connected(servers, 'pixel12digital');
-    activity.set('pixel12digital', at(5 * MINUTE));
-    connected(servers, 'vendas');
-    activity.set('vendas', at(12 * MINUTE));
+    connected(servers, 'marketing');
+    activity.set('marketing', at(5 * MINUTE));
+    connected(servers, 'orders');
+    activity.set('orders', at(12 * MINUTE));
   }
 }
 

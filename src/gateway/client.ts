@@ -19,7 +19,7 @@ import {
 
 /** Options of {@link WhatsAppGatewayClient}. */
 export interface WhatsAppGatewayClientOptions extends HttpClientOptions {
-  /** Base URL of the gateway, e.g. `https://wpp.example.com:8443` (mind the port: field notes §1). */
+  /** Base URL of the gateway, e.g. `https://wpp.example.com:8443` (mind the port). */
   baseUrl: string;
   /** Shared secret sent as `X-Gateway-Secret`. Never logged, never put in an error. */
   secret: string;
@@ -29,14 +29,14 @@ export interface WhatsAppGatewayClientOptions extends HttpClientOptions {
 
 /**
  * Status of a channel as the gateway reports it, lower-cased. The gateway normalises WPPConnect's status to
- * `connected`, `disconnected` or `qr_required`, and passes anything else through (field notes §4). It is a
+ * `connected`, `disconnected` or `qr_required`, and passes anything else through. It is a
  * *claim*: `SessionManager` checks it against WPPConnect.
  */
 export type GatewayChannelStatus = 'connected' | 'disconnected' | 'qr_required' | 'unknown' | (string & {});
 
 /** A channel (one WhatsApp session) as the gateway knows it. */
 export interface Channel {
-  /** Channel id, case-sensitive (`ImobSites` and `imobsites` are two channels). */
+  /** Channel id, case-sensitive (`Sales` and `sales` are two channels). */
   id: string;
   /** Display name, when the gateway sends one. */
   name?: string;
@@ -50,7 +50,7 @@ export interface Channel {
 export interface CreateChannelResult {
   /** The channel as the gateway recorded it. */
   channel: Channel;
-  /** The gateway's `qr_required` flag. It does *not* prove the session reached WPPConnect (field notes §7.1). */
+  /** The gateway's `qr_required` flag. It does *not* prove the session reached WPPConnect. */
   qrRequired: boolean;
   /** The gateway's message, e.g. `Session created successfully`. */
   message?: string;
@@ -92,7 +92,7 @@ export interface WebhookTarget {
   secret?: string;
 }
 
-/** Keys under which gateways have sent the QR, in the order Pixel Hub tries them (field notes §3). */
+/** Keys under which gateways have sent the QR, in the order existing PHP clients try them. */
 const QR_KEYS = [
   'qr',
   'qr_base64',
@@ -149,7 +149,7 @@ function toChannel(record: ChannelRecord, fallbackId?: string): Channel | undefi
  *
  * Every answer is validated; `success:false` bodies sent with HTTP 200 are thrown as errors like any 4xx/5xx.
  * Idempotent calls (GET, DELETE, webhook settings) are retried on network errors, 408, 429, 500, 502, 503, 504;
- * creating, starting and sending are not retried blindly (design §3.7).
+ * creating, starting and sending are not retried blindly.
  *
  * @example
  * ```ts
@@ -206,8 +206,7 @@ export class WhatsAppGatewayClient {
 
   /**
    * Lists the channels the gateway knows, with the status it claims for each.
-   * The gateway lists only what its own store holds: sessions that exist only on WPPConnect are missing here
-   * (field notes §7.2); `SessionManager.listSessions` finds them.
+   * The gateway lists only what its own store holds: sessions that exist only on WPPConnect are missing here; `SessionManager.listSessions` finds them.
    */
   async listChannels(options?: CallOptions): Promise<Channel[]> {
     const { data, result } = await this.#call(
@@ -250,8 +249,7 @@ export class WhatsAppGatewayClient {
 
   /**
    * Asks the gateway to create a channel. **A success here does not mean WPPConnect has the session**: the
-   * gateway has been seen answering "Session created successfully" without calling WPPConnect (field notes
-   * §7.1). Use `SessionManager.createSession` for a verified create. Not retried.
+   * gateway has been seen answering "Session created successfully" without calling WPPConnect. Use `SessionManager.createSession` for a verified create. Not retried.
    * @throws {@link ApiError} (409 or `success:false`) when the channel already exists.
    */
   async createChannel(channelId: string, options?: CallOptions): Promise<CreateChannelResult> {
@@ -403,7 +401,7 @@ export class WhatsAppGatewayClient {
   }
 }
 
-/** Pixel Hub also reads `data.channels` (field notes §2.2); validated here like the top-level list. */
+/** Existing PHP clients also read `data.channels`; validated here like the top-level list. */
 function channelsUnderData(data: unknown): ChannelRecord[] | undefined {
   const parsed = nestedList.safeParse(data);
   return parsed.success ? parsed.data.channels : undefined;

@@ -35,7 +35,7 @@ export const listAnswer = z.union([
   }),
 ]);
 
-/** `{ data: { channels: [...] } }`, a form Pixel Hub tolerates. */
+/** `{ data: { channels: [...] } }`, a form existing PHP clients tolerate. */
 export const nestedList = z.looseObject({ channels: z.array(channelRecord) });
 
 /** The single-channel answer: nested under `channel`, or flat with the same fields as a list item. */

@@ -186,7 +186,7 @@ export function bodyExcerpt(
 
 /**
  * The human message inside a JSON error body, trying the keys both APIs use
- * (`error`, `message`, `error_message`, `details`, `data.error`), as the PHP client does (field notes §2.2).
+ * (`error`, `message`, `error_message`, `details`, `data.error`), as the PHP client does.
  * @internal
  */
 export function messageOf(body: Body): string | undefined {

@@ -1,5 +1,5 @@
 /**
- * Redirects are never followed (design §3.11).
+ * Redirects are never followed.
  *
  * `fetch` follows them by default, and when it does it sends every custom header (`X-Gateway-Secret`) to the
  * new origin: it strips only `Authorization` and `Cookie` on a cross-origin hop. WPPConnect's secret key

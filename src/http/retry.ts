@@ -3,7 +3,7 @@
  * @module
  */
 
-/** Retry policy of a client. Only idempotent requests are ever retried (design §3.7). */
+/** Retry policy of a client. Only idempotent requests are ever retried. */
 export interface RetryOptions {
   /** Retries after the first attempt. Default 2 (three attempts in all). `0` disables retries. */
   limit?: number;

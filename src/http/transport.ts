@@ -1,5 +1,5 @@
 /**
- * The one HTTP transport both clients use (design §1): a ky instance that builds each request, times its
+ * The one HTTP transport both clients use: a ky instance that builds each request, times its
  * header phase (ky's `timeout`) and runs the user's hooks (ky's `hooks`), wrapped in a request loop that owns
  * retries, the deadline over the body, abort, body reading, validation and the mapping of every failure to
  * the SDK's errors.
@@ -99,7 +99,7 @@ export interface RequestSpec {
   params?: Record<string, string>;
   /** Like `params`, but the values are secrets: substituted into the URL and redacted everywhere else. */
   secretParams?: Record<string, string>;
-  /** JSON body; `Content-Type: application/json` is sent only when there is one (design §3.6). */
+  /** JSON body; `Content-Type: application/json` is sent only when there is one. */
   json?: unknown;
   headers?: Record<string, string>;
   /** Safe to send twice. Defaults to true for GET, PUT and DELETE, false for POST. */

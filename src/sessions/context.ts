@@ -34,8 +34,7 @@ export interface SessionManagerOptions {
   /** Count a connected session with no recorded activity at all as a zombie. Default false (quiet ≠ dead). */
   noActivityIsZombie?: boolean;
   /**
-   * Webhook URL sent on every WPPConnect start-session (a start without it drops the stored one, wppconnect.md
-   * §2.9): a string, or a function of the session id.
+   * Webhook URL sent on every WPPConnect start-session (a start without it drops the stored one): a string, or a function of the session id.
    */
   webhookUrl?: string | ((sessionId: string) => string | undefined);
   /** Longest wait for a QR code, a pairing code or a connection after a start, in ms. Default 120 000. */
@@ -44,7 +43,7 @@ export interface SessionManagerOptions {
   pollIntervalsMs?: readonly number[];
   /** How long INITIALIZING may last before the manager restarts the session once, in ms. Default 60 000. */
   stuckAfterMs?: number;
-  /** How many QR attempts the gateway-only mode makes per round (field notes §6). Default 5. */
+  /** How many QR attempts the gateway-only mode makes per round. Default 5. */
   gatewayQrAttempts?: number;
   /**
    * Most sessions looked up on WPPConnect at once when listing (each lookup is one or two calls). Default 16.

@@ -1,5 +1,5 @@
 /**
- * The propagation guarantee (design §3.1): a session is created only when WPPConnect has it.
+ * The propagation guarantee: a session is created only when WPPConnect has it.
  * @module
  */
 import type { SessionContext, Trail } from './context.js';
@@ -39,7 +39,7 @@ export async function ensureSession(
   if (!isReady(before)) {
     if (before.status === 'CLOSED' && before.known === false) {
       const detail = created
-        ? 'the gateway answered "created" but WPPConnect never received the session (the ImobSites fault)'
+        ? 'the gateway answered "created" but WPPConnect never received the session (the FrontDesk fault)'
         : 'the gateway has the channel but WPPConnect does not';
       trail.add('verify', 'propagation missing', detail);
       ctx.emit('propagation_missing', id, detail);

@@ -1,6 +1,5 @@
 /**
- * The fleet healthcheck: the TypeScript successor of Pixel Hub's `scripts/healthcheck_whatsapp_sessions.php`
- * (field notes §5.1). It lists, classifies, and optionally repairs with `reconnect`; one failing session never
+ * The fleet healthcheck: the TypeScript successor of a PHP script, `scripts/healthcheck_whatsapp_sessions.php`. It lists, classifies, and optionally repairs with `reconnect`; one failing session never
  * stops the others.
  * @module
  */

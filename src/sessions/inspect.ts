@@ -226,7 +226,7 @@ async function evidenceOrUnavailable(
 }
 
 /**
- * All sessions: the gateway's list plus the sessions only WPPConnect knows (field notes §7.2), with one
+ * All sessions: the gateway's list plus the sessions only WPPConnect knows, with one
  * activity lookup and one show-all-sessions for all of them, and WPPConnect lookups through the manager's
  * adaptive limit. The activity comes first because a recent message spares the session its liveness probe.
  * @internal

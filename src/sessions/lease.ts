@@ -1,5 +1,5 @@
 /**
- * The per-session lease (design §3.10): ensure, reconnect and healthcheck repairs of one session never run in
+ * The per-session lease: ensure, reconnect and healthcheck repairs of one session never run in
  * two processes at once. The in-process single flight stays in front of it, so concurrent calls in one process
  * share one operation and take the lease once.
  *

@@ -54,7 +54,7 @@ function feedOf(activity: unknown): WebhookFeed | undefined {
  * @example
  * ```ts
  * const manager = new SessionManager({ gateway, wppconnect: wpp, activity: tracker });
- * const report = await manager.createSession('imobsites');
+ * const report = await manager.createSession('sales');
  * if (report.qr) await writeFile('qr.png', Buffer.from(report.qr.base64, 'base64'));
  * console.log(report.status, report.repaired, report.actions);
  * ```

@@ -1,5 +1,5 @@
 /**
- * Work a repair began and did not finish (design §3.10). Rung 4 of a reconnect records "re-create pending"
+ * Work a repair began and did not finish. Rung 4 of a reconnect records "re-create pending"
  * before it deletes the gateway channel; if the process dies between the delete and the create, whatever runs
  * next for that session (ensure, reconnect, a healthcheck repair) finds the record and creates the channel
  * again before anything else.

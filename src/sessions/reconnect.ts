@@ -73,7 +73,7 @@ export const unknownSessionRefusals = new WeakSet<Error>();
 /**
  * A reconnect brings back a session that exists somewhere; it never creates one. An id that neither the
  * gateway nor WPPConnect knows (a typo, a wrong letter case) would otherwise be started on WPPConnect alone,
- * where the gateway never lists it (field notes §7.2). Only a definite "not found" stops it: when the gateway
+ * where the gateway never lists it. Only a definite "not found" stops it: when the gateway
  * cannot be asked, the reconnect goes on, as before.
  */
 async function assertKnown(

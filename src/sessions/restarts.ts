@@ -1,5 +1,5 @@
 /**
- * What a session's repair history says about its zombie clock and its restarts (design §3.10):
+ * What a session's repair history says about its zombie clock and its restarts:
  * - silence counts from the later of the last message and the last repair that left it connected;
  * - each healthcheck restart of a silent session that no message followed doubles the wait before the next
  *   one (threshold, 2×, 4×), and after `maxRestarts` of them the healthcheck stops restarting it and asks for a

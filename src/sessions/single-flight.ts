@@ -7,7 +7,7 @@ interface Flight<T> {
 }
 
 /**
- * Concurrent calls for one key share one operation (design §3.9): fifty `ensureSession('x')` at once make one
+ * Concurrent calls for one key share one operation: fifty `ensureSession('x')` at once make one
  * create and one start. Each caller keeps its own `AbortSignal`: an aborting caller stops waiting at once, and
  * the shared operation itself is aborted only when every caller has gone.
  * @internal

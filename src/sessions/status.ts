@@ -1,5 +1,5 @@
 /**
- * The true-status rule (design §3.2), as a pure function: the gateway's status is a claim, WPPConnect's is
+ * The true-status rule, as a pure function: the gateway's status is a claim, WPPConnect's is
  * evidence, and the liveness probe on a CONNECTED session is stronger evidence.
  * @module
  */

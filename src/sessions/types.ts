@@ -9,13 +9,13 @@ import type { PendingWork, RepairRecord } from '../store/types.js';
 import type { WppStatus } from '../wppconnect/client.js';
 
 /**
- * The *true* status of a session, from the strongest evidence available (design §3.2):
+ * The *true* status of a session, from the strongest evidence available:
  * - `connected`: WPPConnect says CONNECTED and its page answers the liveness probe;
  * - `qr_required`: WPPConnect shows a QR code waiting to be scanned;
  * - `pairing_code`: WPPConnect issued a pairing code (login by phone number);
  * - `starting`: WPPConnect is launching the browser (INITIALIZING);
  * - `disconnected`: WPPConnect has the session but it is closed, or CONNECTED with a dead page;
- * - `not_propagated`: the gateway knows the channel but WPPConnect never received it (the ImobSites bug);
+ * - `not_propagated`: the gateway knows the channel but WPPConnect never received it (the gateway answered a create without forwarding it);
  * - `missing`: neither the gateway nor WPPConnect knows the id;
  * - `unknown`: the evidence could not be read (WPPConnect unreachable, unexpected answer).
  */

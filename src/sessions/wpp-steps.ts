@@ -1,6 +1,6 @@
 /**
  * The WPPConnect side of session management: look, start, close, and wait (bounded, abortable) until a session
- * shows a QR code, a pairing code or a live connection (design §3.1).
+ * shows a QR code, a pairing code or a live connection.
  * @module
  */
 import {
@@ -20,7 +20,7 @@ import { describeError, type SessionContext, type Trail } from './context.js';
 import type { WppEvidence } from './status.js';
 
 /**
- * Why a session stays INITIALIZING on the real server, and what clears it (transcript §9.1.4, field notes §7.1).
+ * Why a session stays INITIALIZING on the real server, and what clears it.
  * Removing the profile's SingletonLock is NOT a remedy: the real server then launches a second browser on the
  * same profile beside the orphan. The text names no API method: the CLI prints it too.
  */
@@ -151,7 +151,7 @@ export function noteEvidence(trail: Trail, evidence: WppEvidence): void {
 /**
  * Starts the session on WPPConnect, always sending the webhook URL. For a pairing-code login (the call's
  * `phone`) the start asks WPPConnect to hold its answer until the code (`waitQrCode`), the only answer that
- * carries it (wppconnect.md §2.1); the server never answers when no code comes, so the wait is bounded and a
+ * carries it; the server never answers when no code comes, so the wait is bounded and a
  * timeout only means "read it from the webhook instead".
  * @internal
  */
@@ -200,7 +200,7 @@ export async function start(ctx: SessionContext, id: string, trail: Trail, signa
 
 /**
  * Closes the session's browser, keeping its login. A 500 is expected for a session that is still starting,
- * and the server has reset it by then (wppconnect.md §2.5), so it is recorded, not thrown.
+ * and the server has reset it by then, so it is recorded, not thrown.
  * @internal
  */
 export async function close(ctx: SessionContext, id: string, trail: Trail, signal: AbortSignal | undefined) {

@@ -1,6 +1,6 @@
 /**
- * The zombie rule (design §3.3): connected, and the last *message* is older than the threshold. Presence and
- * acks are not proof of life (field notes §7.3). A session with no recorded activity is quiet, not dead, unless
+ * The zombie rule: connected, and the last *message* is older than the threshold. Presence and
+ * acks are not proof of life. A session with no recorded activity is quiet, not dead, unless
  * the caller says otherwise.
  * @module
  */

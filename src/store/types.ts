@@ -1,5 +1,5 @@
 /**
- * The `SessionStore` interface: what must outlive one process (design §3.10). It sits below `sessions/`,
+ * The `SessionStore` interface: what must outlive one process. It sits below `sessions/`,
  * `webhooks/` and `cli/` and imports nothing above `errors.ts`.
  * @module
  */

@@ -13,27 +13,27 @@ import {
 } from './http-kit.js';
 import { nginxBasicAuth, nginxError } from './nginx.js';
 
-/** Switches for the gateway failures seen in production (field notes §7). All mutable at any time. */
+/** Switches for the gateway failures seen in production. All mutable at any time. */
 export interface GatewayFaults {
   /**
-   * `POST /api/channels` answers "Session created successfully" but never calls WPPConnect (the ImobSites
-   * bug, field notes §7.1). `true` for every id, or a predicate per id.
+   * `POST /api/channels` answers "Session created successfully" but never calls WPPConnect (a bug seen
+   * in production: the channel exists on the gateway only). `true` for every id, or a predicate per id.
    */
   dropPropagation: boolean | ((id: string) => boolean);
   /**
    * Channel reads return the stored status without asking WPPConnect, e.g. `connected` long after the
-   * session died (field notes §7.3).
+   * session died.
    */
   staleStatus: boolean;
-  /** nginx answers every `/api/*` request with its Basic-auth 401 HTML page (field notes §7.6). */
+  /** nginx answers every `/api/*` request with its Basic-auth 401 HTML page. */
   proxyBasicAuth: boolean;
-  /** nginx answers every request with its `502 Bad Gateway` or `504 Gateway Time-out` HTML page (§7.7). */
+  /** nginx answers every request with its `502 Bad Gateway` or `504 Gateway Time-out` HTML page. */
   htmlError: 502 | 504 | null;
-  /** Delay before every answer, on a real timer cancelled by the request signal (slow lists, §7.7). */
+  /** Delay before every answer, on a real timer cancelled by the request signal (slow lists). */
   latencyMs: Latency;
   /**
    * `GET /api/channels/:id/qr` on a CONNECTED session answers HTTP 500 "Invalid QR code response from server"
-   * (the unpatched wrapper, field notes §7.5a) instead of the patched `qr: null` answer.
+   * (the unpatched wrapper) instead of the patched `qr: null` answer.
    */
   qrConnectedBug: boolean;
 }
@@ -77,11 +77,11 @@ export interface GatewayWebhook {
 }
 
 /**
- * A stateful fake of the gateway-wrapper (Express, `/api/channels`, header `X-Gateway-Secret`) as Pixel Hub
- * sees it (`contracts/gateway-field-notes.md`), forwarding to a {@link FakeWppConnect} in process.
+ * A stateful fake of the gateway-wrapper (Express, `/api/channels`, header `X-Gateway-Secret`) as a
+ * client sees it, forwarding to a {@link FakeWppConnect} in process.
  *
  * It keeps its own channel store, which is not WPPConnect's: a channel can exist here and not there
- * (`dropPropagation`), and WPPConnect sessions created elsewhere are invisible here (field notes §7.2).
+ * (`dropPropagation`), and WPPConnect sessions created elsewhere are invisible here.
  * Statuses are WPPConnect's `status-session` passed through {@link normalizeGatewayStatus}, the real buggy
  * rule. {@link FakeGateway.faults} switches on the production failures: dropped propagation, stale status,
  * nginx Basic-auth 401, nginx 502/504 HTML, latency, and the CONNECTED-QR 500.

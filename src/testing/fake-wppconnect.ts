@@ -17,7 +17,7 @@ import { issueToken } from './wpp-tokens.js';
 export interface FakeWppConnectOptions {
   /** Where the fake answers; default `http://wppconnect.test`. */
   baseUrl?: string;
-  /** The server's `SECRET_KEY`; default `THISISMYSECURETOKEN`, the real default (contract §5). */
+  /** The server's `SECRET_KEY`; default `THISISMYSECURETOKEN`, the real default. */
   secretKey?: string;
   /** Time source of the lazy state machine; default {@link systemClock}. */
   clock?: Clock;
@@ -27,33 +27,32 @@ export interface FakeWppConnectOptions {
   qrRotateMs?: number;
   /**
    * The library's autoClose: without a scan, the session goes to the `CLOSED` placeholder this long after its
-   * first QR, not reset by rotations (contract §3.2); default 60 000 ms; 0 disables it.
+   * first QR, not reset by rotations; default 60 000 ms; 0 disables it.
    */
   autoCloseMs?: number;
   /** Delay added before every answer, on a real timer cancelled by the request signal; default 0. */
   latencyMs?: Latency;
-  /** Sessions whose browser never finishes launching (INITIALIZING forever, contract §3.3). */
+  /** Sessions whose browser never finishes launching (INITIALIZING forever). */
   stuck?: (id: string) => boolean;
 }
 
 /**
- * A stateful, in-memory WPPConnect server v2.10.4, faithful to `contracts/wppconnect.md` and, where they
- * differ, to the real-server transcript (§9).
+ * A stateful, in-memory WPPConnect server v2.10.4, faithful to the behaviour of
+ * the real server observed in use.
  *
  * Serve it with `mswHandlers(fake)` or `startFakeServers()`, or call {@link FakeWppConnect.handle} directly.
  * Nothing runs in the background: each request evaluates the lifecycle at `clock.now()`:
  *
- * - start-session on a new session answers `{"status":"CLOSED","qrcode":null}` (the status before the call,
- *   contract §0.3) and starts it: INITIALIZING → (after `initializingMs`) QRCODE with `urlcode`
+ * - start-session on a new session answers `{"status":"CLOSED","qrcode":null}` (the status before the call) and starts it: INITIALIZING → (after `initializingMs`) QRCODE with `urlcode`
  *   `2@<id>-<n>` rotating every `qrRotateMs` → CLOSED placeholder `autoCloseMs` after the first QR, keeping
  *   the stale QR. With saved auth (a previous scan, kept by close-session) it goes to CONNECTED instead; with
  *   `phone` in the body, to PHONECODE, with a pairing code ({@link FakeWppConnect.pairingCode}). A start
  *   with `waitQrCode: true` holds its answer until that first QR or pairing code, as the real one does.
- * - {@link FakeWppConnect.scan} logs in; the `urlcode` is kept, so CONNECTED still shows a stale QR (§2.2).
+ * - {@link FakeWppConnect.scan} logs in; the `urlcode` is kept, so CONNECTED still shows a stale QR.
  * - Failure modes: zombie CONNECTED ({@link FakeWppConnect.killPage}), unlinked phone, stuck INITIALIZING
- *   that survives close-session + start-session (transcript §9.1.4), secret-key rotation, `/healthz` that
- *   never answers a request with `Content-Type: application/json` (§9.1.2), and the `"session"` key added to
- *   JSON answers for that content type (§9.1.1).
+ *   that survives close-session + start-session, secret-key rotation, `/healthz` that
+ *   never answers a request with `Content-Type: application/json`, and the `"session"` key added to
+ *   JSON answers for that content type.
  *
  * Routes: generate-token, show-all-sessions, start-all, start-session, status-session, qrcode-session,
  * check-connection-session, close-session, logout-session, get-phone-number (answers `5511999990000@c.us`),
@@ -152,7 +151,7 @@ export class FakeWppConnect {
 
   /**
    * The token-store names, as `show-all-sessions` lists them: a name appears at its first start-session (not
-   * at generate-token) and stays after close-session, logout and restarts (transcript §9.1.8, contract §2.6).
+   * at generate-token) and stays after close-session, logout and restarts.
    */
   sessionNames(): string[] {
     return this.#sessions.names();
@@ -170,7 +169,7 @@ export class FakeWppConnect {
 
   /**
    * The phone scans the current QR (or enters the pairing code): QRCODE/PHONECODE → CONNECTED, auth saved.
-   * The `urlcode` is kept, so `status-session` and `qrcode-session` keep showing the stale QR (contract §2.2).
+   * The `urlcode` is kept, so `status-session` and `qrcode-session` keep showing the stale QR.
    * @throws Error when the session is in any other state.
    */
   scan(id: string): void {
@@ -178,7 +177,7 @@ export class FakeWppConnect {
   }
 
   /**
-   * Chrome crashes under a CONNECTED session. Nothing tells the server (contract §0.1): status stays
+   * Chrome crashes under a CONNECTED session. Nothing tells the server: status stays
    * CONNECTED (a zombie), check-connection says `false`, get-phone-number and logout-session answer 404.
    * @throws Error when the session is not CONNECTED.
    */
@@ -196,9 +195,9 @@ export class FakeWppConnect {
   }
 
   /**
-   * Makes the browser of `id` fail to launch: starts stay INITIALIZING forever (contract §3.3). A close-session
+   * Makes the browser of `id` fail to launch: starts stay INITIALIZING forever. A close-session
    * then answers 500, reads CLOSED, and the next start is stuck again because the orphan browser still holds
-   * the profile (transcript §9.1.4) — until {@link FakeWppConnect.restartProcess}, even after `setStuck(id,
+   * the profile — until {@link FakeWppConnect.restartProcess}, even after `setStuck(id,
    * false)`. Does not affect a start already under way unless it is flagged before it.
    */
   setStuck(id: string, stuck = true): void {
@@ -208,7 +207,7 @@ export class FakeWppConnect {
   /**
    * Makes `status-session` report `raw` as the `status` of `id` (a string such as `DISCONNECTED`, or `null`),
    * whatever the real state; `undefined` removes the override. For other WPPConnect builds and forks whose
-   * status vocabulary differs, e.g. to show the gateway's `includes("connected")` bug (field notes §4).
+   * status vocabulary differs, e.g. to show the gateway's `includes("connected")` bug.
    */
   setRawStatus(id: string, raw: string | null | undefined): void {
     if (raw === undefined) this.#rawStatus.delete(id);

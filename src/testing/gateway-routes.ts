@@ -1,5 +1,5 @@
 /**
- * The wrapper routes of the fake gateway and their WPPConnect flows (field notes §2, §3, §6–§8). nginx and
+ * The wrapper routes of the fake gateway and their WPPConnect flows. nginx and
  * the `X-Gateway-Secret` check sit in front of these, in `FakeGateway`.
  * @internal
  * @module
@@ -97,7 +97,7 @@ export function gatewayRoutes(env: GatewayEnv): GatewayRoute[] {
         if (!(typeof drop === 'function' ? drop(id) : drop)) {
           await upstream.call(id, 'POST', 'start-session', store.startBody(), signal).catch(onlyUpstream);
         }
-        // Success whatever happened on WPPConnect: the ImobSites bug (field notes §7.1).
+        // Success whatever happened on WPPConnect: the lost-propagation bug (field notes §7.1).
         return jsonResponse(200, {
           success: true,
           message: 'Session created successfully',
@@ -191,8 +191,8 @@ export function gatewayRoutes(env: GatewayEnv): GatewayRoute[] {
 }
 
 /**
- * Asks WPPConnect (`status || state || connectionState`, field notes §4), normalises with the buggy rule
- * and overwrites the stored status (field notes §7.3); keeps the stored one if WPPConnect fails, and does
+ * Asks WPPConnect (`status || state || connectionState`), normalises with the buggy rule
+ * and overwrites the stored status; keeps the stored one if WPPConnect fails, and does
  * not ask at all under the `staleStatus` fault.
  */
 async function refreshStatus(env: GatewayEnv, channel: FakeChannel, signal: AbortSignal): Promise<string> {
@@ -209,8 +209,8 @@ async function refreshStatus(env: GatewayEnv, channel: FakeChannel, signal: Abor
 
 /**
  * `GET /api/channels/:id/qr`: the adapter reads `status-session` and only falls back to `qrcode-session`
- * when it reads CLOSED, to tell "never started" (500 with WPPConnect's text, field notes §3) from "exists",
- * which it restarts with the stored auth (field notes §7.4).
+ * when it reads CLOSED, to tell "never started" (500 with WPPConnect's text) from "exists",
+ * which it restarts with the stored auth.
  * @throws {@link UpstreamError} for the 500 answers.
  */
 async function qr(env: GatewayEnv, id: string, signal: AbortSignal): Promise<Response> {
@@ -241,7 +241,7 @@ async function qr(env: GatewayEnv, id: string, signal: AbortSignal): Promise<Res
   return jsonResponse(200, { success: true, qr: null, status: 'CLOSED' });
 }
 
-/** `POST /api/messages`: WPPConnect's `statusConnection` 404 is re-wrapped (field notes §3). */
+/** `POST /api/messages`: WPPConnect's `statusConnection` 404 is re-wrapped. */
 async function send(env: GatewayEnv, body: unknown, signal: AbortSignal): Promise<Response> {
   const correlationId = randomUUID();
   const { channel, to, text } = isRecord(body) ? body : {};

@@ -1,11 +1,10 @@
 /**
- * The gateway-wrapper's status normalisation, bug included (field notes §4).
+ * The gateway-wrapper's status normalisation, bug included.
  * @module
  */
 
 /**
- * Normalises a raw WPPConnect status the way the real gateway-wrapper does (`routes/api.js`, quoted in
- * field notes §4), **bug included**: the rule tests `includes("connected")` before `includes("disconnected")`,
+ * Normalises a raw WPPConnect status the way the real gateway-wrapper does (`routes/api.js`), **bug included**: the rule tests `includes("connected")` before `includes("disconnected")`,
  * and `"disconnected".includes("connected")` is true, so `DISCONNECTED` (or `desconnectedMobile`) comes out
  * as `connected`. The fake gateway reproduces it because the SDK must not trust the gateway's status.
  *

@@ -16,7 +16,7 @@ export interface UpstreamAnswer {
 
 /**
  * A WPPConnect call that failed, with the wrapper's `_handleError` text: the body's `message` (or `error`),
- * else axios's "Request failed with status code N" (field notes §8).
+ * else axios's "Request failed with status code N".
  */
 export class UpstreamError extends Error {
   constructor(
@@ -37,8 +37,7 @@ export function upstreamMessage(answer: UpstreamAnswer): string {
 
 /**
  * The wrapper's WPPConnect adapter: one cached Bearer token per session (generate-token on first use), and
- * on a 401 the token is dropped, regenerated and the call retried once (`ensureToken`/`invalidateToken`,
- * field notes §8). POSTs with a body carry `Content-Type: application/json` exactly, as axios sends it, so
+ * on a 401 the token is dropped, regenerated and the call retried once (`ensureToken`/`invalidateToken`). POSTs with a body carry `Content-Type: application/json` exactly, as axios sends it, so
  * WPPConnect's `session` key quirk shows up in what the wrapper reads.
  */
 export class WppUpstream {

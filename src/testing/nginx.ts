@@ -1,5 +1,5 @@
 /**
- * The nginx pages in front of the gateway (field notes §3 "Nginx 401", §7.6, §7.7).
+ * The nginx pages in front of the gateway (field notes §3 "Nginx 401").
  * @internal
  * @module
  */
@@ -11,7 +11,7 @@ function page(title: string): string {
   return `<html><head><title>${title}</title></head><body><center><h1>${title}</h1></center><hr><center>${NGINX}</center></body></html>`;
 }
 
-/** nginx's Basic-auth 401, with the realm seen in production (field notes §3, §7.6). */
+/** nginx's Basic-auth 401, with the realm seen in production. */
 export function nginxBasicAuth(): Response {
   return htmlResponse(401, page('401 Authorization Required'), {
     'Content-Type': 'text/html',
@@ -21,7 +21,7 @@ export function nginxBasicAuth(): Response {
   });
 }
 
-/** nginx's 502 or 504 page when the upstream wrapper is down or slow (field notes §7.7). */
+/** nginx's 502 or 504 page when the upstream wrapper is down or slow. */
 export function nginxError(status: 502 | 504): Response {
   const title = status === 502 ? '502 Bad Gateway' : '504 Gateway Time-out';
   return htmlResponse(status, page(title), { 'Content-Type': 'text/html', Server: NGINX });

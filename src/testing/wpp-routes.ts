@@ -1,6 +1,5 @@
 /**
- * The HTTP surface of the fake WPPConnect: auth, the route table and the exact answer bodies
- * (contract §1–§2, transcript §9). The state lives in {@link WppSessions}.
+ * The HTTP surface of the fake WPPConnect: auth, the route table and the exact answer bodies. The state lives in {@link WppSessions}.
  * @internal
  * @module
  */
@@ -47,7 +46,7 @@ export interface Ctx {
 
 /** A route of the fake WPPConnect. */
 export interface WppRoute extends RouteSpec {
-  /** `token`: Bearer/path-token auth (contract §1.2). `open`: no auth, or a secret key checked by the route. */
+  /** `token`: Bearer/path-token auth. `open`: no auth, or a secret key checked by the route. */
   auth: 'token' | 'open';
   run(ctx: Ctx): Response | Promise<Response>;
 }
@@ -88,7 +87,7 @@ export function authenticate(request: Request, sessionParam: string, secretKey: 
   return name;
 }
 
-/** `getSessionState` (contract §2.2): stale `urlcode`s are shown on any status; `version` only with an entry. */
+/** `getSessionState`: stale `urlcode`s are shown on any status; `version` only with an entry. */
 export function stateBody(entry: Entry | undefined): Record<string, unknown> {
   if (!entry || entry.status === null) return { status: 'CLOSED', qrcode: null };
   const qrcode = entry.urlcode

@@ -1,5 +1,5 @@
 /**
- * The session state machine of the fake WPPConnect, with no HTTP in it (contract §3, transcript §9).
+ * The session state machine of the fake WPPConnect, with no HTTP in it.
  *
  * Time is lazy: a start records when it happened, and every read evaluates the timeline at the clock's
  * `now`, so no timer ever runs.
@@ -7,7 +7,7 @@
  * @module
  */
 
-/** A status `status-session` can report (contract §3.1). `null` entries read as `CLOSED`. */
+/** A status `status-session` can report. `null` entries read as `CLOSED`. */
 export type WppStatus = 'CLOSED' | 'INITIALIZING' | 'QRCODE' | 'PHONECODE' | 'CONNECTED';
 
 /** A snapshot of one fake WPPConnect session, evaluated at `clock.now()`. */
@@ -17,7 +17,7 @@ export interface FakeWppSessionState {
   /** What `status-session` says now (`CLOSED` when there is no entry or after a close-session). */
   status: WppStatus;
   /**
-   * The QR text. Never cleared by the server once set (contract §2.2): it stays on `CONNECTED` after a QR
+   * The QR text. Never cleared by the server once set: it stays on `CONNECTED` after a QR
    * login and on the `CLOSED` placeholder after autoClose. Only trust it when `status` is `QRCODE`.
    */
   urlcode: string | null;
@@ -34,7 +34,7 @@ export interface FakeWppSessionState {
   /**
    * The pairing code of a pairing-code login (the start body had `phone`), once the session reached
    * PHONECODE; `null` otherwise. The real server shows it only in a `waitQrCode` start answer and in the
-   * `phoneCode` webhook, never in status-session (contract §2.1, §2.2).
+   * `phoneCode` webhook, never in status-session.
    */
   pairingCode: string | null;
   /** The phone number of a pairing-code login, as the start body gave it. */
@@ -48,7 +48,7 @@ export interface WppSeedState {
    * now). `INITIALIZING`: started now. `CLOSED`: the placeholder an autoClose leaves (entry kept, no auth).
    */
   status: 'CONNECTED' | 'QRCODE' | 'INITIALIZING' | 'CLOSED';
-  /** Keep a non-null `urlcode` (`CONNECTED`/`CLOSED` only): the stale-QR case of contract §2.2. */
+  /** Keep a non-null `urlcode` (`CONNECTED`/`CLOSED` only): the real server keeps a scanned QR in `status-session` after login. */
   staleQr?: boolean;
   /** For `CONNECTED`: `false` seeds a zombie whose page is dead. Default `true`. */
   pageAlive?: boolean;
@@ -63,7 +63,7 @@ export interface WppTimings {
   autoCloseMs: number;
 }
 
-/** The start-session body fields that are stored as the session config (contract §2.1, §2.9). */
+/** The start-session body fields that are stored as the session config. */
 interface SessionConfig {
   webhook: string | null;
   phone: string | null;
@@ -76,7 +76,7 @@ interface Run {
   phone: boolean;
   /** Saved auth at launch: goes straight to CONNECTED. */
   auth: boolean;
-  /** `create()` failed with a non-timeout error: INITIALIZING forever (contract §3.3). */
+  /** `create()` failed with a non-timeout error: INITIALIZING forever. */
   stuck: boolean;
   /** Which launch of this session it is (1 = first). A new browser makes new QR texts, as the real one does. */
   launch?: number;
@@ -86,7 +86,7 @@ interface Run {
 export interface Entry {
   /** `null`: the bare `{status:null}` object close-session leaves behind. */
   status: WppStatus | null;
-  /** Whether the object has a `session` key (the close-session placeholder has none, contract §3.3). */
+  /** Whether the object has a `session` key (the close-session placeholder has none). */
   hasSessionKey: boolean;
   urlcode: string | null;
   pageAlive: boolean;
@@ -95,7 +95,7 @@ export interface Entry {
   phoneCode?: string | null;
 }
 
-/** The result of a close-session, which the HTTP layer turns into 200 or 500 (contract §2.5). */
+/** The result of a close-session, which the HTTP layer turns into 200 or 500. */
 export type CloseOutcome = 'never-started' | 'already-closed' | 'placeholder' | 'closed';
 
 /** The state of every session of one fake WPPConnect server. */
@@ -108,7 +108,7 @@ export class WppSessions {
   readonly #auth = new Set<string>();
   readonly #starts = new Map<string, number>();
   readonly #stuck = new Set<string>();
-  /** Profiles still held by an orphan browser after a close-session of a stuck start (transcript §9.1.4). */
+  /** Profiles still held by an orphan browser after a close-session of a stuck start. */
   readonly #locked = new Set<string>();
 
   constructor(
@@ -153,7 +153,7 @@ export class WppSessions {
 
   /**
    * When a start under way will first show a QR or a pairing code, or `null` when it never will (stuck, saved
-   * auth, nothing running): what a `waitQrCode` start waits for (contract §2.1).
+   * auth, nothing running): what a `waitQrCode` start waits for.
    */
   codeAt(id: string, now: number): number | null {
     const run = this.entry(id, now)?.run;
@@ -168,10 +168,10 @@ export class WppSessions {
 
   /**
    * Launches a browser for `id`, as `createSessionUtil` does once the status is `null` or `CLOSED`.
-   * The entry object is reused when there is one (so a stale `urlcode` survives, contract §2.2).
+   * The entry object is reused when there is one (so a stale `urlcode` survives).
    *
    * @param body - The start-session body. An empty body restores the stored config; any other body replaces
-   *   it, so a body without `webhook` drops the stored webhook (contract §2.9).
+   *   it, so a body without `webhook` drops the stored webhook.
    */
   start(id: string, body: Record<string, unknown> | undefined, now: number): void {
     const config =
@@ -208,7 +208,7 @@ export class WppSessions {
     return wasConnected ? 'closed' : 'placeholder';
   }
 
-  /** logout-session on a live client: entry and auth deleted; the token-store name stays (contract §2.6). */
+  /** logout-session on a live client: entry and auth deleted; the token-store name stays. */
   logout(id: string): void {
     this.#entries.delete(id);
     this.#auth.delete(id);
@@ -226,7 +226,7 @@ export class WppSessions {
     Object.assign(entry, { status: 'CONNECTED', hasSessionKey: true, pageAlive: true, run: null });
   }
 
-  /** Chrome dies under a `CONNECTED` session: the status stays `CONNECTED` (contract §0.1). */
+  /** Chrome dies under a `CONNECTED` session: the status stays `CONNECTED`. */
   killPage(id: string, now: number): void {
     const entry = this.#connected(id, now, 'killPage');
     entry.pageAlive = false;
@@ -278,7 +278,7 @@ export class WppSessions {
 
   /**
    * A WPPConnect process restart: memory is lost, orphan browsers and stuck flags are gone, and the boot
-   * `start-all` starts every token-store name with its stored config (contract §2.8, §6).
+   * `start-all` starts every token-store name with its stored config.
    */
   restart(now: number): void {
     this.#entries.clear();
@@ -312,7 +312,7 @@ export class WppSessions {
   }
 
   /**
-   * Moves a running start along its timeline (contract §3.4): INITIALIZING for `initializingMs`; then
+   * Moves a running start along its timeline: INITIALIZING for `initializingMs`; then
    * CONNECTED with saved auth, else PHONECODE or QRCODE (a new `urlcode` every `qrRotateMs`); CLOSED
    * placeholder `autoCloseMs` after the first QR (0 disables it), keeping the last urlcode.
    */

@@ -1,5 +1,5 @@
 /**
- * WPPConnect's tokens, faked without bcrypt but with the same observable rules (contract §1).
+ * WPPConnect's tokens, faked without bcrypt but with the same observable rules.
  * @internal
  * @module
  */
@@ -34,7 +34,7 @@ export function issueToken(session: string, secretKey: string): string {
 /**
  * Checks a token the way `bcrypt.compare(session + secretKey, token)` would after the server's
  * `_` → `/` and `-` → `+` rewrite: a token verifies only for its own session name and only while the secret
- * key that issued it is unchanged (contract §1.2). Tokens carry no expiry.
+ * key that issued it is unchanged. Tokens carry no expiry.
  */
 export function verifyToken(session: string, secretKey: string, token: string): boolean {
   // The server turns `_` into `/` before comparing, so a client may send either; `-` becomes `+`, which

@@ -1,9 +1,8 @@
 /**
- * `parseWebhook`: one reader for both webhook sources, WPPConnect's raw `{event, session, ...data}` bodies
- * (wppconnect.md §4) and the gateway's `spec_version: "1.0"` envelope (field notes §9).
+ * `parseWebhook`: one reader for both webhook sources, WPPConnect's raw `{event, session, ...data}` bodies and the gateway's `spec_version: "1.0"` envelope.
  *
  * It reads tolerantly, because neither source is versioned with us: the gateway-wrapper's source is not
- * public (field notes §10) and WPPConnect changes field names between releases. The only hard requirement
+ * public and WPPConnect changes field names between releases. The only hard requirement
  * is an object with an event name; everything else is optional and read from every place it was seen.
  * @module
  */

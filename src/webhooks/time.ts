@@ -1,5 +1,5 @@
 /**
- * Webhook times, normalized. The same body mixes units (field notes §9): top-level `timestamp` is unix
+ * Webhook times, normalized. The same body mixes units: top-level `timestamp` is unix
  * seconds in `message` envelopes and an ISO string in `connection.update`; `t` is seconds for `onmessage`
  * and milliseconds for `onpresencechanged`.
  * @module

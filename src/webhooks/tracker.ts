@@ -1,6 +1,6 @@
 /**
  * `ActivityTracker`: the last proof of life of each session, fed with webhook bodies, read in one batch by
- * the `SessionManager`'s zombie rule (design §2, §3.3).
+ * the `SessionManager`'s zombie rule.
  * @module
  */
 
@@ -17,8 +17,7 @@ export type { ActivitySource } from '../activity/source.js';
 export interface ActivityTrackerOptions {
   /**
    * Which events prove a session alive. Default: `event.isMessage`. Presence and acks do not count: a
-   * zombie session kept emitting `onpresencechanged` and `onack` for days without a single `onmessage`
-   * (field notes §7.3, design §3.3).
+   * zombie session kept emitting `onpresencechanged` and `onack` for days without a single `onmessage`.
    */
   countAsActivity?: (event: WebhookEvent) => boolean;
   /** The clock for receive times, in epoch milliseconds. Default: `Date.now`. */

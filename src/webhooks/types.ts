@@ -4,8 +4,8 @@
  */
 
 /**
- * What a webhook reports, across both vocabularies: WPPConnect's raw events (wppconnect.md §4) and the
- * gateway's `spec_version: "1.0"` envelope (field notes §9).
+ * What a webhook reports, across both vocabularies: WPPConnect's raw events and the
+ * gateway's `spec_version: "1.0"` envelope.
  *
  * | kind | WPPConnect `event` | gateway `event` |
  * |---|---|---|
@@ -22,7 +22,7 @@
  *
  * `presence` is never the session's own link state: the gateway's `connection.update` mirrors WPPConnect's
  * `onpresencechanged`, whose `id` is a contact (`…@c.us`, `isUser: true`). Reading `available`/`unavailable`
- * as the session going up and down was a real misdiagnosis (field notes §7.10, §9).
+ * as the session going up and down was a real misdiagnosis.
  */
 export type WebhookEventKind =
   | 'message'
@@ -43,7 +43,7 @@ export type WebhookSource = 'wppconnect' | 'gateway';
 export interface WebhookEvent {
   /**
    * The session the event belongs to, or `null` when neither the body nor the caller named one (WPPConnect
-   * drops `session` from `qrcode`/`status-find` bodies after a close-session, wppconnect.md §3.3).
+   * drops `session` from `qrcode`/`status-find` bodies after a close-session).
    * Case-sensitive, as sent.
    */
   sessionId: string | null;
@@ -55,7 +55,7 @@ export interface WebhookEvent {
   at: Date | null;
   /** Who sent the body. */
   source: WebhookSource;
-  /** True for `kind: 'message'`: the only events that prove a session still receives messages (design §3.3). */
+  /** True for `kind: 'message'`: the only events that prove a session still receives messages. */
   isMessage: boolean;
   /** Whether the message was sent by the session's own account, when the body says so. */
   fromMe?: boolean;
@@ -66,7 +66,7 @@ export interface WebhookEvent {
   /**
    * A status-find value (`inChat`, `browserClose`, `disconnectedMobile`, …) or a presence state
    * (`available`, `unavailable`, …). The pre-v2.8.7 spelling `desconnectedMobile` is reported as
-   * `disconnectedMobile`, so one comparison covers both servers (wppconnect.md §3.2).
+   * `disconnectedMobile`, so one comparison covers both servers.
    */
   status?: string;
   /** For `qrcode` events: the QR image as base64 PNG without a `data:` prefix, and its text when sent. */
@@ -76,7 +76,7 @@ export interface WebhookEvent {
     /** The QR's text, for terminal drawing. */
     urlcode?: string;
   };
-  /** For `phone_code` events: the pairing code to type on the phone (WPPConnect exposes it nowhere else, §2.2). */
+  /** For `phone_code` events: the pairing code to type on the phone (WPPConnect exposes it nowhere else). */
   phoneCode?: string;
 }
 
@@ -84,9 +84,8 @@ export interface WebhookEvent {
 export interface ParseWebhookOptions {
   /**
    * The session this body is for, known from the route it arrived on (a per-session webhook URL). When given
-   * it is used instead of any id in the body: wppconnect.md §4 says to key by the URL, because the body may
-   * lack `session` (§3.3) or carry the gateway's alias of it (`Pixel12 Digital` for `pixel12digital`,
-   * field notes §1).
+   * it is used instead of any id in the body: keying by the URL is safer, because the body
+   * may lack `session` or carry the gateway's display alias of it (`Sales Team` for `sales-team`).
    */
   sessionId?: string;
 }

@@ -18,7 +18,7 @@ import {
 } from './schemas.js';
 import { MemoryTokenStore, type TokenStore } from './token-store.js';
 
-/** A WPPConnect session status (contracts/wppconnect.md §3.1). `CONNECTED` is sticky: see `checkConnection`. */
+/** A WPPConnect session status. `CONNECTED` is sticky: see `checkConnection`. */
 export type WppStatus = (typeof WPP_STATUSES)[number];
 
 /** Options of {@link WppConnectClient}. */
@@ -51,7 +51,7 @@ export interface WppSessionStatus {
 export interface StartSessionOptions extends CallOptions {
   /**
    * Per-session webhook URL. Send it on every start: the server stores the whole start body as the session's
-   * config, so a start without `webhook` drops the one stored before (wppconnect.md §2.9).
+   * config, so a start without `webhook` drops the one stored before.
    */
   webhook?: string;
   /** Phone number for pairing-code login instead of a QR (status `PHONECODE`). */
@@ -103,13 +103,13 @@ const STRIP_FROM_RAW = new Set(['qrcode', 'urlcode', 'phoneCode']);
  * - The secret key travels in URL paths (`/api/{session}/{secretkey}/generate-token`); errors and logs carry
  *   route templates only, so it never leaves the client.
  * - No request carries `Content-Type: application/json` unless it has a JSON body: the real `/healthz` never
- *   answers a GET that does (transcript §9.1.2).
+ *   answers a GET that does.
  *
  * @example
  * ```ts
  * const wpp = new WppConnectClient({ baseUrl: 'http://localhost:21465', secretKey: process.env.WPPCONNECT_SECRET_KEY! });
- * await wpp.startSession('imobsites', { webhook: 'https://hooks.example/wpp/imobsites' });
- * const { status, qr } = await wpp.getStatus('imobsites'); // qr only when status === 'QRCODE'
+ * await wpp.startSession('sales', { webhook: 'https://hooks.example/wpp/sales' });
+ * const { status, qr } = await wpp.getStatus('sales'); // qr only when status === 'QRCODE'
  * ```
  */
 export class WppConnectClient {
@@ -207,7 +207,7 @@ export class WppConnectClient {
    * Starts (or resumes) a session: `POST /api/{session}/start-session`. Not retried.
    *
    * The answer is the state *before* the start: the first start of a new session answers `CLOSED` although the
-   * start happens (wppconnect.md §0.3). Poll {@link getStatus} for what follows. A session that is `INITIALIZING`
+   * start happens. Poll {@link getStatus} for what follows. A session that is `INITIALIZING`
    * or `CONNECTED` is left as it is (the server ignores the call); close it first to restart it.
    */
   async startSession(sessionId: string, options: StartSessionOptions = {}): Promise<WppSessionStatus> {
@@ -273,7 +273,7 @@ export class WppConnectClient {
   /**
    * `GET /api/{session}/check-connection-session`: whether the session's browser page still answers.
    * `ok: false` on a `CONNECTED` session means a zombie (the browser died). `ok: true` proves less than it
-   * seems: the server ignores WhatsApp's own connected flag (wppconnect.md §2.4).
+   * seems: the server ignores WhatsApp's own connected flag.
    */
   async checkConnection(sessionId: string, options?: CallOptions): Promise<WppBooleanResult> {
     const session = assertSessionId(sessionId);
@@ -288,7 +288,7 @@ export class WppConnectClient {
   /**
    * `POST /api/{session}/close-session`: closes the browser and keeps the login, so the next start needs no QR.
    * Not retried. A session that never started, or is still starting, answers 500 ({@link ServerError}), yet
-   * the server has reset it to `CLOSED` by then (wppconnect.md §2.5).
+   * the server has reset it to `CLOSED` by then.
    */
   async closeSession(sessionId: string, options?: CallOptions): Promise<WppBooleanResult> {
     const session = assertSessionId(sessionId);
@@ -369,7 +369,7 @@ function isWppStatus(value: string): value is WppStatus {
   return (WPP_STATUSES as readonly string[]).includes(value);
 }
 
-/** @param context - Where the answer came from, for the error a bad QR becomes (design §3.5). */
+/** @param context - Where the answer came from, for the error a bad QR becomes. */
 function toStatus(data: z.output<typeof statusAnswer>, context: ErrorContext): WppSessionStatus {
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) if (!STRIP_FROM_RAW.has(key)) raw[key] = value;
@@ -402,7 +402,7 @@ function toBoolean(data: z.output<typeof booleanAnswer>, redactor: Redactor): Wp
   return { ok, message: redactor.text(data.message ?? '') };
 }
 
-/** WPPConnect answers a wrong secret key with HTTP 400, not 401 (wppconnect.md §1.1, §1.3). */
+/** WPPConnect answers a wrong secret key with HTTP 400, not 401. */
 function rejectedSecretKey(error: unknown): AuthenticationError | undefined {
   if (!(error instanceof ApiError) || error.status !== 400) return undefined;
   if (!/SECRET_KEY is incorrect|token is incorrect/i.test(error.bodyExcerpt ?? '')) return undefined;

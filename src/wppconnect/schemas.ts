@@ -1,12 +1,12 @@
 /**
- * zod schemas of WPPConnect server answers (contracts/wppconnect.md §1–§2, transcript §9). Every answer may
+ * zod schemas of WPPConnect server answers. Every answer may
  * carry an extra `session` key (the server adds it when the request's Content-Type is exactly
  * `application/json`), so objects are loose.
  * @module
  */
 import { z } from 'zod';
 
-/** The server's session status vocabulary (wppconnect.md §3.1), in lifecycle order. */
+/** The server's session status vocabulary, in lifecycle order. */
 export const WPP_STATUSES = ['CLOSED', 'INITIALIZING', 'QRCODE', 'PHONECODE', 'CONNECTED'] as const;
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Where `WppConnectClient` keeps one bearer token per session. WPPConnect tokens never expire and every
- * token ever issued stays valid until the server's secret key changes (wppconnect.md §1.1), so caching one per
+ * token ever issued stays valid until the server's secret key changes, so caching one per
  * session is safe; a 401 makes the client issue a new one.
  *
  * Implement it over Redis or a database to share tokens between processes. Methods may be sync or async.

@@ -50,10 +50,10 @@ export const HOSTILE_IDS = [
   'a\\b',
   'back\\',
   "'; DROP TABLE t; --",
-  'ImobSites',
-  'imobsites',
+  'FrontDesk',
+  'frontdesk',
   'imobѕites', // Cyrillic ѕ
-  'vendas 📱',
+  'orders 📱',
   'ｆｕｌｌ',
   'sales',
 ];
@@ -160,11 +160,11 @@ export function sqlActivitySuite(
       // Each id gets its own time, so an id answered with another id's row is caught.
       const rows = HOSTILE_IDS.map((session, i) => ({ session, event: 'message', at: base + i * 60_000 }));
       await fx.insertEvents(table, rows);
-      const answer = await source({ table }).lastActivity([...HOSTILE_IDS, 'A_C', 'abcd', 'o', 'IMOBSITES']);
+      const answer = await source({ table }).lastActivity([...HOSTILE_IDS, 'A_C', 'abcd', 'o', 'FRONTDESK']);
       HOSTILE_IDS.forEach((id, i) => {
         expect(answer.get(id)?.getTime(), id).toBe(base + i * 60_000);
       });
-      for (const absent of ['A_C', 'abcd', 'o', 'IMOBSITES']) expect(answer.get(absent), absent).toBeNull();
+      for (const absent of ['A_C', 'abcd', 'o', 'FRONTDESK']) expect(answer.get(absent), absent).toBeNull();
       // The table is still there and whole.
       const count = await fx.exec(`SELECT COUNT(*) AS n FROM ${table}`);
       expect(Number(count[0]?.['n'])).toBe(HOSTILE_IDS.length);
@@ -290,13 +290,13 @@ export function sqlActivitySuite(
       await Promise.all(
         Array.from({ length: 20 }, (_, i) => activity.record('busy', new Date(now - i * 1_000))),
       );
-      await activity.record('ImobSites', new Date(t1 - 5_000));
-      const answer = await activity.lastActivity(["o'brien", '%', 'busy', 'ImobSites', 'imobsites', '_']);
+      await activity.record('FrontDesk', new Date(t1 - 5_000));
+      const answer = await activity.lastActivity(["o'brien", '%', 'busy', 'FrontDesk', 'frontdesk', '_']);
       expect(answer.get("o'brien")?.getTime()).toBe(t1);
       expect(answer.get('%')?.getTime()).toBe(now);
       expect(answer.get('busy')?.getTime()).toBe(now);
-      expect(answer.get('ImobSites')?.getTime()).toBe(t1 - 5_000);
-      expect(answer.get('imobsites')).toBeNull();
+      expect(answer.get('FrontDesk')?.getTime()).toBe(t1 - 5_000);
+      expect(answer.get('frontdesk')).toBeNull();
       expect(answer.get('_')).toBeNull();
       const rows = await fx.exec(`SELECT COUNT(*) AS n FROM ${table}`);
       expect(Number(rows[0]?.['n'])).toBe(4);

@@ -31,13 +31,13 @@ afterEach(async () => {
   sim = undefined;
 });
 
-/** The ImobSites world: the gateway has the channel, WPPConnect never got it; plus a zombie and a live one. */
-async function imobsitesWorld(): Promise<Sim> {
+/** The FrontDesk world: the gateway has the channel, WPPConnect never got it; plus a zombie and a live one. */
+async function frontdeskWorld(): Promise<Sim> {
   const world = await startSim();
   const { gateway, wppconnect } = world.servers;
-  gateway.faults.dropPropagation = (id) => id === 'imobsites';
-  gateway.seedChannel('imobsites', 'qr_required');
-  for (const id of ['pixel12digital', 'suporte']) {
+  gateway.faults.dropPropagation = (id) => id === 'frontdesk';
+  gateway.seedChannel('frontdesk', 'qr_required');
+  for (const id of ['marketing', 'helpdesk']) {
     gateway.seedChannel(id, 'connected');
     wppconnect.seed(id, { status: 'CONNECTED' });
   }
@@ -124,7 +124,7 @@ describe('whatsapp-gateway (the built binary)', () => {
     const env = { WPP_GATEWAY_BASE_URL: `http://127.0.0.1:${port}`, WPP_GATEWAY_SECRET: randomSecret('gw') };
     const [sessions, doctor, health] = await Promise.all([
       runBin(['sessions'], env),
-      runBin(['doctor', 'imobsites', '--json'], env),
+      runBin(['doctor', 'frontdesk', '--json'], env),
       runBin(['healthcheck'], env),
     ]);
     expect([sessions.code, doctor.code, health.code]).toEqual([3, 3, 3]);
@@ -136,47 +136,47 @@ describe('whatsapp-gateway (the built binary)', () => {
   });
 
   it('sessions --json: true statuses, zombie and not-propagated verdicts, activity from a file', async () => {
-    sim = await imobsitesWorld();
+    sim = await frontdeskWorld();
     const file = activityFile({
-      pixel12digital: new Date(Date.now() - 5 * 60_000).toISOString(),
-      suporte: new Date(Date.now() - 9 * 3_600_000).toISOString(),
+      marketing: new Date(Date.now() - 5 * 60_000).toISOString(),
+      helpdesk: new Date(Date.now() - 9 * 3_600_000).toISOString(),
     });
     const r = await runBin(['sessions', '--json', '--activity-file', file], sim.env);
     expect(r.code).toBe(0);
     const byId = Object.fromEntries(
       (JSON.parse(r.stdout) as { id: string }[]).map((s) => [s.id, s as Record<string, unknown>]),
     );
-    expect(byId['imobsites']).toMatchObject({ status: 'not_propagated', wppconnectStatus: 'CLOSED' });
-    expect(byId['pixel12digital']).toMatchObject({ status: 'connected', isZombie: false, alive: true });
-    expect(byId['suporte']).toMatchObject({ status: 'connected', isZombie: true });
-    expect(byId['suporte']!['lastActivityAt']).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(byId['frontdesk']).toMatchObject({ status: 'not_propagated', wppconnectStatus: 'CLOSED' });
+    expect(byId['marketing']).toMatchObject({ status: 'connected', isZombie: false, alive: true });
+    expect(byId['helpdesk']).toMatchObject({ status: 'connected', isZombie: true });
+    expect(byId['helpdesk']!['lastActivityAt']).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
-  it('doctor on the ImobSites fault: ✗ not on WPPConnect with its remedy, exit 1; --repair fixes it, exit 0', async () => {
-    sim = await imobsitesWorld();
-    const r = await runBin(['doctor', 'imobsites'], sim.env);
+  it('doctor on the FrontDesk fault: ✗ not on WPPConnect with its remedy, exit 1; --repair fixes it, exit 0', async () => {
+    sim = await frontdeskWorld();
+    const r = await runBin(['doctor', 'frontdesk'], sim.env);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('✓ gateway reachable');
     expect(r.stdout).toMatch(/✗ session on WPPConnect\s+not on WPPConnect/);
     expect(r.stdout).toContain(
-      '→ run `whatsapp-gateway create imobsites` (or doctor --repair): the gateway never propagated the session to WPPConnect',
+      '→ run `whatsapp-gateway create frontdesk` (or doctor --repair): the gateway never propagated the session to WPPConnect',
     );
     expect(r.stdout).toMatch(/– liveness probe\s+skipped/);
 
-    const repaired = await runBin(['doctor', 'imobsites', '--repair', '--json'], sim.env);
+    const repaired = await runBin(['doctor', 'frontdesk', '--repair', '--json'], sim.env);
     expect(repaired.code).toBe(0);
     const json = JSON.parse(repaired.stdout);
     expect(json.repair).toBe('ensure');
     expect(json.repaired.report.status).toBe('qr_required');
     expect(json.after.ok).toBe(true);
     expect(json.after.checks.find((c: { name: string }) => c.name === 'QR code obtainable').state).toBe('ok');
-    expect(sim.servers.wppconnect.session('imobsites')?.status).toBe('QRCODE');
+    expect(sim.servers.wppconnect.session('frontdesk')?.status).toBe('QRCODE');
   });
 
   it('doctor behind nginx Basic auth: the proxy 401 is told apart from a bad secret (exit 3); a bad secret is exit 2', async () => {
-    sim = await imobsitesWorld();
+    sim = await frontdeskWorld();
     sim.servers.gateway.faults.proxyBasicAuth = true;
-    const proxy = await runBin(['doctor', 'imobsites'], sim.env);
+    const proxy = await runBin(['doctor', 'frontdesk'], sim.env);
     expect(proxy.code).toBe(3);
     expect(proxy.stdout).toMatch(/✓ gateway reachable\s+a proxy in front of it answered/);
     expect(proxy.stdout).toMatch(/✗ gateway secret accepted\s+HTTP 401 from a proxy \(nginx Basic auth\)/);
@@ -184,7 +184,7 @@ describe('whatsapp-gateway (the built binary)', () => {
 
     sim.servers.gateway.faults.proxyBasicAuth = false;
     const wrong = randomSecret('wrong');
-    const bad = await runBin(['doctor', 'imobsites'], { ...sim.env, WPP_GATEWAY_SECRET: wrong });
+    const bad = await runBin(['doctor', 'frontdesk'], { ...sim.env, WPP_GATEWAY_SECRET: wrong });
     expect(bad.code).toBe(2); // a configuration error, as in every other command
     expect(bad.stdout).toMatch(/✗ gateway secret accepted\s+the gateway rejected the secret/);
     expectNoSecrets(bad, [wrong, sim.secret]);
@@ -194,16 +194,16 @@ describe('whatsapp-gateway (the built binary)', () => {
 
   it('healthcheck exits 1 with a zombie and prints the HealthReport with --json', async () => {
     sim = await startSim();
-    sim.servers.gateway.seedChannel('suporte', 'connected');
-    sim.servers.wppconnect.seed('suporte', { status: 'CONNECTED' });
-    const file = activityFile({ suporte: new Date(Date.now() - 9 * 3_600_000).toISOString() });
+    sim.servers.gateway.seedChannel('helpdesk', 'connected');
+    sim.servers.wppconnect.seed('helpdesk', { status: 'CONNECTED' });
+    const file = activityFile({ helpdesk: new Date(Date.now() - 9 * 3_600_000).toISOString() });
     const [text, json, lenient] = await Promise.all([
       runBin(['healthcheck', '--activity-file', file], sim.env),
       runBin(['healthcheck', '--json', '--activity-file', file], sim.env),
       runBin(['healthcheck', '--silent-hours', '10', '--activity-file', file], sim.env),
     ]);
     expect(text.code).toBe(1);
-    expect(text.stdout).toMatch(/FAIL\s+suporte\s+zombie\s+connected, but no message for 9\.0 h/);
+    expect(text.stdout).toMatch(/FAIL\s+helpdesk\s+zombie\s+connected, but no message for 9\.0 h/);
     expect(text.stdout).toContain('NOT OK: 1 session, 0 healthy, 1 zombie');
     expect(json.code).toBe(1);
     const report = JSON.parse(json.stdout);
@@ -214,39 +214,39 @@ describe('whatsapp-gateway (the built binary)', () => {
   });
 
   it('create: repairs the lost propagation, draws the QR, writes the PNG, and waits for the scan (exit 0)', async () => {
-    sim = await imobsitesWorld();
+    sim = await frontdeskWorld();
     const dir = mkdtempSync(join(tmpdir(), 'wgw-qr-'));
     const png = join(dir, 'qr.png');
     const running = runBin(
-      ['create', 'imobsites', '--qr-out', png, '--poll-seconds', '0.1', '--wait-seconds', '10'],
+      ['create', 'frontdesk', '--qr-out', png, '--poll-seconds', '0.1', '--wait-seconds', '10'],
       sim.env,
     );
     const { wppconnect } = sim.servers;
     // The PNG is written when the QR is shown: that is when a person scans.
     await waitFor(() => existsSync(png), 10_000);
-    wppconnect.scan('imobsites');
+    wppconnect.scan('frontdesk');
     const r = await running;
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('! the gateway has the channel but WPPConnect does not');
     expect(r.stdout).toMatch(/verify\s+propagation missing/);
     expect(r.stdout).toContain('Scan this QR code');
     expect(r.stdout).toMatch(/[█▀▄]{20}/);
-    expect(r.stdout).toContain('connected: "imobsites"');
+    expect(r.stdout).toContain('connected: "frontdesk"');
     expect(readFileSync(png).subarray(0, 4).toString('latin1')).toBe('\x89PNG');
   });
 
   it('create --no-wait --json: the report with its QR, outcome qr_shown; unscanned within the bound: exit 1', async () => {
     sim = await startSim();
-    const quick = await runBin(['create', 'vendas', '--no-wait', '--json'], sim.env);
+    const quick = await runBin(['create', 'orders', '--no-wait', '--json'], sim.env);
     expect(quick.code).toBe(0);
     const json = JSON.parse(quick.stdout);
     expect(json.outcome).toBe('qr_shown');
-    expect(json.report).toMatchObject({ id: 'vendas', status: 'qr_required', verifiedOnWppconnect: true });
+    expect(json.report).toMatchObject({ id: 'orders', status: 'qr_required', verifiedOnWppconnect: true });
     expect(json.report.qr.base64).toMatch(/^iVBOR/);
     expect(json.report.qr.urlcode).toBeTruthy();
 
     const slow = await runBin(
-      ['reconnect', 'vendas', '--wait-seconds', '1', '--poll-seconds', '0.2'],
+      ['reconnect', 'orders', '--wait-seconds', '1', '--poll-seconds', '0.2'],
       sim.env,
     );
     expect(slow.code).toBe(1);
@@ -258,10 +258,10 @@ describe('whatsapp-gateway (the built binary)', () => {
     expect(r.code).toBe(0);
     expect(r.ms).toBeLessThan(30_000);
     expect(r.stdout).toMatch(/✗ session on WPPConnect\s+not on WPPConnect/);
-    expect(r.stdout).toContain('connected: "imobsites"');
-    expect(r.stdout).toMatch(/suporte\s+connected\s+connected\s+CONNECTED\s+9 h ago\s+zombie/);
-    expect(r.stdout).toMatch(/vendas\s+connected\s+connected\s+CONNECTED\s+none\s+–$/m);
-    expect(r.stdout).toMatch(/imobsites\s+connected/);
+    expect(r.stdout).toContain('connected: "frontdesk"');
+    expect(r.stdout).toMatch(/helpdesk\s+connected\s+connected\s+CONNECTED\s+9 h ago\s+zombie/);
+    expect(r.stdout).toMatch(/orders\s+connected\s+connected\s+CONNECTED\s+none\s+–$/m);
+    expect(r.stdout).toMatch(/frontdesk\s+connected/);
     expect(r.stdout).not.toMatch(/sim-(gateway|wppconnect)-[0-9a-f]/);
   }, 35_000);
 
@@ -279,7 +279,7 @@ describe('whatsapp-gateway (the built binary)', () => {
     const banner = JSON.parse(out.split('\n')[0]!);
     expect(banner.throwawaySecrets).toBe(true);
     const activity = await (await fetch(banner.activityUrl)).json();
-    expect(Object.keys(activity)).toEqual(['suporte']);
+    expect(Object.keys(activity)).toEqual(['helpdesk']);
     const health = await runBin(['healthcheck', '--json'], banner.env);
     expect(health.code).toBe(1);
     expect(JSON.parse(health.stdout).counts.zombie).toBe(1);

@@ -51,16 +51,16 @@ describe('dispatch and help', () => {
 describe('sessions', () => {
   it('prints the table, the notes behind the verdicts, and a summary', async () => {
     sim = await startSim();
-    connected(sim, 'pixel12digital');
-    sim.servers.gateway.seedChannel('imobsites', 'qr_required');
+    connected(sim, 'marketing');
+    sim.servers.gateway.seedChannel('frontdesk', 'qr_required');
     sim.servers.wppconnect.seed('orphan', { status: 'CONNECTED' }); // only WPPConnect has it (field notes §7.2)
     const now = Date.now();
     const r = await runInProcess(['sessions'], sim.env, { now: () => now });
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^SESSION\s+STATUS\s+GATEWAY\s+WPPCONNECT\s+LAST MESSAGE\s+FLAGS$/);
-    expect(r.stdout).toMatch(/pixel12digital\s+connected\s+connected\s+CONNECTED\s+–\s+–$/m);
-    expect(r.stdout).toMatch(/imobsites\s+not_propagated\s+disconnected\s+CLOSED\s+–\s+–$/m);
+    expect(r.stdout).toMatch(/marketing\s+connected\s+connected\s+CONNECTED\s+–\s+–$/m);
+    expect(r.stdout).toMatch(/frontdesk\s+not_propagated\s+disconnected\s+CLOSED\s+–\s+–$/m);
     expect(r.stdout).toMatch(/orphan\s+connected\s+\(not listed\)\s+CONNECTED\s+–\s+inconsistent$/m);
     expect(r.stdout).toContain('orphan: WPPConnect has this session but the gateway does not list it');
     expect(r.stdout).toContain('3 sessions: 2 connected, 1 not propagated, 1 inconsistent.');
@@ -69,9 +69,9 @@ describe('sessions', () => {
 
   it('gateway-only mode says the statuses are the gateway’s word', async () => {
     sim = await startSim();
-    connected(sim, 'pixel12digital');
+    connected(sim, 'marketing');
     const r = await runInProcess(['sessions'], gatewayOnly(sim.env));
-    expect(r.stdout).toMatch(/pixel12digital\s+connected\s+connected\s+–/);
+    expect(r.stdout).toMatch(/marketing\s+connected\s+connected\s+–/);
     expect(r.stdout).toContain('WPPConnect was not asked (no WPPCONNECT_BASE_URL)');
   });
 });
@@ -79,77 +79,77 @@ describe('sessions', () => {
 describe('doctor', () => {
   it('a dead browser page: ✗ liveness probe; --repair reconnects and every check passes (exit 0)', async () => {
     sim = await startSim();
-    connected(sim, 'suporte');
-    sim.servers.wppconnect.killPage('suporte');
-    const before = await runInProcess(['doctor', 'suporte'], sim.env);
+    connected(sim, 'helpdesk');
+    sim.servers.wppconnect.killPage('helpdesk');
+    const before = await runInProcess(['doctor', 'helpdesk'], sim.env);
     expect(before.code).toBe(1);
     expect(before.stdout).toMatch(
       /✗ liveness probe\s+WPPConnect says CONNECTED but its browser page is dead/,
     );
-    expect(before.stdout).toContain('→ run `whatsapp-gateway reconnect suporte` (or doctor --repair)');
-    const repaired = await runInProcess(['doctor', 'suporte', '--repair'], sim.env);
+    expect(before.stdout).toContain('→ run `whatsapp-gateway reconnect helpdesk` (or doctor --repair)');
+    const repaired = await runInProcess(['doctor', 'helpdesk', '--repair'], sim.env);
     expect(repaired.code).toBe(0);
     expect(repaired.stdout).toContain('Checking again:');
     expect(repaired.stdout).toMatch(/Checking again:[\s\S]*✓ liveness probe\s+its browser page answers/);
-    expect(repaired.stdout).toContain('All checks passed for "suporte".');
+    expect(repaired.stdout).toContain('All checks passed for "helpdesk".');
   });
 
   it('a case-only miss: "did you mean", the rest skipped', async () => {
     sim = await startSim();
-    connected(sim, 'ImobSites');
-    const r = await runInProcess(['doctor', 'imobsites', '--json'], sim.env);
+    connected(sim, 'FrontDesk');
+    const r = await runInProcess(['doctor', 'frontdesk', '--json'], sim.env);
     expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout);
     expect(json.checks[2]).toMatchObject({
       name: 'channel known to the gateway',
       state: 'fail',
-      remedy: 'use the exact id: whatsapp-gateway doctor ImobSites',
+      remedy: 'use the exact id: whatsapp-gateway doctor FrontDesk',
     });
     expect(json.checks.slice(3).every((c: { state: string }) => c.state === 'skip')).toBe(true);
   });
 
   it('a zombie: ✗ last message; --repair restarts it, and silence then counts from the restart (exit 0)', async () => {
     sim = await startSim();
-    connected(sim, 'suporte');
+    connected(sim, 'helpdesk');
     const file = await import('node:fs').then(({ mkdtempSync, writeFileSync }) => {
       const path = `${mkdtempSync('/tmp/wgw-')}/a.json`;
-      writeFileSync(path, JSON.stringify({ suporte: new Date(Date.now() - 9 * HOUR).toISOString() }));
+      writeFileSync(path, JSON.stringify({ helpdesk: new Date(Date.now() - 9 * HOUR).toISOString() }));
       return path;
     });
-    const r = await runInProcess(['doctor', 'suporte', '--repair', '--activity-file', file], sim.env);
+    const r = await runInProcess(['doctor', 'helpdesk', '--repair', '--activity-file', file], sim.env);
     expect(r.stdout).toMatch(/✗ last message\s+connected, but no message for 9\.0 h \(threshold 4\.0 h\)/);
-    expect(r.stdout).toContain('→ run `whatsapp-gateway reconnect suporte --force` (or doctor --repair)');
+    expect(r.stdout).toContain('→ run `whatsapp-gateway reconnect helpdesk --force` (or doctor --repair)');
     expect(r.stdout).toContain('rung 3: close-session + start-session');
     expect(r.stdout).toMatch(
       /Checking again:[\s\S]*✓ last message\s+last message 9 h ago, but restarted just now/,
     );
     expect(r.code).toBe(0);
-    expect(sim.servers.wppconnect.session('suporte')?.startCount).toBeGreaterThan(0);
+    expect(sim.servers.wppconnect.session('helpdesk')?.startCount).toBeGreaterThan(0);
   });
 
-  it('gateway-only mode on the ImobSites fault: WPPConnect checks skipped, the missing QR is the ✗', async () => {
+  it('gateway-only mode on the FrontDesk fault: WPPConnect checks skipped, the missing QR is the ✗', async () => {
     sim = await startSim();
     sim.servers.gateway.faults.dropPropagation = true;
     sim.servers.gateway.faults.staleStatus = true; // the gateway keeps saying qr_required
-    sim.servers.gateway.seedChannel('imobsites', 'qr_required');
-    const r = await runInProcess(['doctor', 'imobsites'], gatewayOnly(sim.env));
+    sim.servers.gateway.seedChannel('frontdesk', 'qr_required');
+    const r = await runInProcess(['doctor', 'frontdesk'], gatewayOnly(sim.env));
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('  WPPConnect  not given (WPPCONNECT_BASE_URL)');
     expect(r.stdout).toMatch(/– WPPConnect reachable\s+skipped: no WPPConnect URL/);
     expect(r.stdout).toMatch(/✗ QR code obtainable\s+/);
-    expect(r.stdout).toContain('run `whatsapp-gateway create imobsites` (or doctor --repair)');
+    expect(r.stdout).toContain('run `whatsapp-gateway create frontdesk` (or doctor --repair)');
   });
 
   it('WPPConnect unreachable or its key rejected: ✗ WPPConnect reachable, the later checks skipped', async () => {
     sim = await startSim();
-    connected(sim, 'pixel12digital');
+    connected(sim, 'marketing');
     const port = await closedPort();
     const [down, key] = await Promise.all([
-      runInProcess(['doctor', 'pixel12digital', '--json'], {
+      runInProcess(['doctor', 'marketing', '--json'], {
         ...sim.env,
         WPPCONNECT_BASE_URL: `http://127.0.0.1:${port}`,
       }),
-      runInProcess(['doctor', 'pixel12digital'], {
+      runInProcess(['doctor', 'marketing'], {
         ...sim.env,
         WPPCONNECT_SECRET_KEY: randomSecret('wrong'),
       }),
@@ -174,9 +174,9 @@ describe('doctor', () => {
   it('a closed session on WPPConnect: ✗ with the reconnect remedy', async () => {
     sim = await startSim();
     sim.servers.gateway.faults.staleStatus = true; // the gateway goes on claiming "connected"
-    sim.servers.gateway.seedChannel('vendas', 'connected');
-    sim.servers.wppconnect.seed('vendas', { status: 'CLOSED' });
-    const r = await runInProcess(['doctor', 'vendas'], sim.env);
+    sim.servers.gateway.seedChannel('orders', 'connected');
+    sim.servers.wppconnect.seed('orders', { status: 'CLOSED' });
+    const r = await runInProcess(['doctor', 'orders'], sim.env);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/✗ session on WPPConnect\s+WPPConnect has it, closed/);
     expect(r.stdout).toMatch(
@@ -190,7 +190,7 @@ describe('create and reconnect', () => {
   it('redraws the QR when it rotates, and exits 1 when nobody scans within the bound', async () => {
     sim = await startSim({ wppconnect: { qrRotateMs: 300 } });
     const r = await runInProcess(
-      ['create', 'vendas', '--wait-seconds', '1.5', '--poll-seconds', '0.1'],
+      ['create', 'orders', '--wait-seconds', '1.5', '--poll-seconds', '0.1'],
       sim.env,
     );
     expect(r.code).toBe(1);
@@ -202,7 +202,7 @@ describe('create and reconnect', () => {
     sim = await startSim({ wppconnect: { qrRotateMs: 300 } });
     let out = '';
     const r = await runInProcess(
-      ['create', 'vendas', '--wait-seconds', '1.5', '--poll-seconds', '0.1'],
+      ['create', 'orders', '--wait-seconds', '1.5', '--poll-seconds', '0.1'],
       { ...sim.env, NO_COLOR: '1' },
       { stdout: { write: (t: string) => (out += t), isTTY: true } },
     );
@@ -222,7 +222,7 @@ describe('create and reconnect', () => {
   it('off a terminal, each rotated QR is printed after the last, with no cursor movement', async () => {
     sim = await startSim({ wppconnect: { qrRotateMs: 300 } });
     const r = await runInProcess(
-      ['create', 'vendas', '--wait-seconds', '1', '--poll-seconds', '0.1'],
+      ['create', 'orders', '--wait-seconds', '1', '--poll-seconds', '0.1'],
       sim.env,
     );
     expect(r.stdout).toContain('The QR code rotated');
@@ -231,7 +231,7 @@ describe('create and reconnect', () => {
 
   it('exits 1 when the session leaves the QR state (WPPConnect closed it unscanned)', async () => {
     sim = await startSim({ wppconnect: { autoCloseMs: 1_200 } });
-    const r = await runInProcess(['create', 'vendas', '--poll-seconds', '0.1', '--json'], sim.env);
+    const r = await runInProcess(['create', 'orders', '--poll-seconds', '0.1', '--json'], sim.env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('The session left the QR state');
     expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'qr_lost', final: { status: 'disconnected' } });
@@ -239,7 +239,7 @@ describe('create and reconnect', () => {
 
   it('gateway-only mode: the gateway starts the session; its QR has no text, so --qr-out is offered', async () => {
     sim = await startSim();
-    const r = await runInProcess(['create', 'vendas', '--no-wait'], gatewayOnly(sim.env));
+    const r = await runInProcess(['create', 'orders', '--no-wait'], gatewayOnly(sim.env));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Not verified on WPPConnect');
     expect(r.stdout).toContain('pass --qr-out qr.png');
@@ -273,11 +273,11 @@ describe('create and reconnect', () => {
   it('warns when WPPConnect may start a session without a webhook', async () => {
     sim = await startSim();
     const { WPP_WEBHOOK_URL: _hook, ...env } = sim.env;
-    const r = await runInProcess(['create', 'vendas', '--no-wait'], env);
+    const r = await runInProcess(['create', 'orders', '--no-wait'], env);
     expect(r.stderr).toContain('note: no --webhook-url');
-    expect(sim.servers.wppconnect.session('vendas')?.webhook).toBeNull();
+    expect(sim.servers.wppconnect.session('orders')?.webhook).toBeNull();
     await runInProcess(
-      ['reconnect', 'vendas', '--no-wait', '--webhook-url', 'https://hub.example/wpp/{id}'],
+      ['reconnect', 'orders', '--no-wait', '--webhook-url', 'https://hub.example/wpp/{id}'],
       env,
     );
   });
@@ -285,10 +285,10 @@ describe('create and reconnect', () => {
   it('Ctrl+C while waiting for the scan: exit 130', async () => {
     sim = await startSim();
     const controller = new AbortController();
-    const running = runInProcess(['create', 'vendas', '--poll-seconds', '0.1'], sim.env, {
+    const running = runInProcess(['create', 'orders', '--poll-seconds', '0.1'], sim.env, {
       signal: controller.signal,
     });
-    await waitFor(() => sim?.servers.wppconnect.session('vendas')?.status === 'QRCODE');
+    await waitFor(() => sim?.servers.wppconnect.session('orders')?.status === 'QRCODE');
     setTimeout(() => controller.abort(), 700);
     const r = await running;
     expect(r.code).toBe(130);
@@ -299,16 +299,16 @@ describe('create and reconnect', () => {
 describe('healthcheck', () => {
   it('--dry-run says what it would repair; --repair brings a dead page back (exit 0)', async () => {
     sim = await startSim();
-    connected(sim, 'suporte');
-    sim.servers.wppconnect.killPage('suporte');
+    connected(sim, 'helpdesk');
+    sim.servers.wppconnect.killPage('helpdesk');
     const dry = await runInProcess(['healthcheck', '--dry-run'], sim.env);
     expect(dry.code).toBe(1);
     expect(dry.stdout).toMatch(
-      /FAIL\s+suporte\s+disconnected\s+disconnected: WPPConnect says CONNECTED but its browser page is dead \(liveness probe failed\) → would run reconnect \(dry run\)/,
+      /FAIL\s+helpdesk\s+disconnected\s+disconnected: WPPConnect says CONNECTED but its browser page is dead \(liveness probe failed\) → would run reconnect \(dry run\)/,
     );
     const fixed = await runInProcess(['healthcheck', '--repair'], sim.env);
     expect(fixed.code).toBe(0);
-    expect(fixed.stdout).toMatch(/fixed\s+suporte\s+disconnected\s+.*→ repaired: now connected/);
+    expect(fixed.stdout).toMatch(/fixed\s+helpdesk\s+disconnected\s+.*→ repaired: now connected/);
     expect(fixed.stdout).toContain('OK: 1 session');
     const both = await runInProcess(['healthcheck', '--silent-hours', '1', '--zombie-hours', '1'], sim.env);
     expect(both.code).toBe(2);
@@ -317,24 +317,24 @@ describe('healthcheck', () => {
 
 describe('the simulator', () => {
   it('serves activity, scan and the webhook sink; closes everything on abort', async () => {
-    const simulator = await startSimulator({ scenario: 'imobsites' });
+    const simulator = await startSimulator({ scenario: 'lost-propagation' });
     try {
       const activity = await (await fetch(simulator.activityUrl)).json();
-      expect(Object.keys(activity).sort()).toEqual(['imobsites', 'pixel12digital', 'suporte', 'vendas']);
-      expect(activity.vendas).toBeNull();
-      const hook = await fetch(simulator.webhookUrl.replace('{id}', 'vendas'), {
+      expect(Object.keys(activity).sort()).toEqual(['frontdesk', 'helpdesk', 'marketing', 'orders']);
+      expect(activity.orders).toBeNull();
+      const hook = await fetch(simulator.webhookUrl.replace('{id}', 'orders'), {
         method: 'POST',
         body: JSON.stringify({
           event: 'onmessage',
-          session: 'vendas',
+          session: 'orders',
           body: 'hi',
           type: 'chat',
           from: '5511@c.us',
         }),
       });
       expect(await hook.json()).toEqual({ recorded: true });
-      expect(simulator.activity.get('vendas')).toBeInstanceOf(Date);
-      expect((await fetch(`${simulator.scanUrl}/vendas`, { method: 'POST' })).status).toBe(409);
+      expect(simulator.activity.get('orders')).toBeInstanceOf(Date);
+      expect((await fetch(`${simulator.scanUrl}/orders`, { method: 'POST' })).status).toBe(409);
       expect((await fetch(`${simulator.scanUrl}/nobody`, { method: 'POST' })).status).toBe(404);
       expect(simulator.servers.gateway.faults.dropPropagation).toBeInstanceOf(Function);
     } finally {
@@ -382,18 +382,11 @@ it('secrets from files are used and never printed', async () => {
   const dir = mkdtempSync('/tmp/wgw-secret-');
   writeFileSync(`${dir}/gw`, `${sim.secret}\n`);
   writeFileSync(`${dir}/wpp`, sim.secretKey);
-  connected(sim, 'pixel12digital');
+  connected(sim, 'marketing');
   const { WPP_GATEWAY_SECRET: _s, WPPCONNECT_SECRET_KEY: _k, ...env } = sim.env;
   let out = '';
   const r = await runInProcess(
-    [
-      'doctor',
-      'pixel12digital',
-      '--gateway-secret-file',
-      `${dir}/gw`,
-      '--wppconnect-secret-file',
-      `${dir}/wpp`,
-    ],
+    ['doctor', 'marketing', '--gateway-secret-file', `${dir}/gw`, '--wppconnect-secret-file', `${dir}/wpp`],
     env,
     { stdout: { write: (t: string) => (out += t) } },
   );

@@ -52,14 +52,14 @@ describe('output', () => {
     const lines = table(
       ['ID', 'STATUS', 'X'],
       [
-        ['imobsites', { text: 'connected', show: '\x1b[32mconnected\x1b[0m' }, ''],
-        ['vendas', 'qr', ''],
+        ['frontdesk', { text: 'connected', show: '\x1b[32mconnected\x1b[0m' }, ''],
+        ['orders', 'qr', ''],
       ],
     );
     expect(lines).toEqual([
       'ID         STATUS     X',
-      'imobsites  \x1b[32mconnected\x1b[0m',
-      'vendas     qr',
+      'frontdesk  \x1b[32mconnected\x1b[0m',
+      'orders     qr',
     ]);
   });
 
@@ -101,10 +101,10 @@ describe('args', () => {
   } as const;
 
   it('parses options and positionals, and --help/-h everywhere', () => {
-    const parsed = parseCommand('create', ['imobsites', '--json', '--wait-seconds', '5'], options, {
+    const parsed = parseCommand('create', ['frontdesk', '--json', '--wait-seconds', '5'], options, {
       names: ['id'],
     });
-    expect(parsed.positionals).toEqual(['imobsites']);
+    expect(parsed.positionals).toEqual(['frontdesk']);
     expect(parsed.values).toMatchObject({ json: true, 'wait-seconds': '5' });
     expect(numberOption('create', parsed.values, 'wait-seconds', { fallback: 120 })).toBe(5);
     expect(numberOption('create', {}, 'wait-seconds', { fallback: 120 })).toBe(120);
@@ -119,7 +119,7 @@ describe('args', () => {
       [`--secret=${secret}`],
       [`--token=${secret}`],
       ['--unknown', secret],
-      ['imobsites', secret],
+      ['frontdesk', secret],
     ];
     for (const args of attempts) {
       let error: unknown;
@@ -271,8 +271,8 @@ describe('activity', () => {
 describe('qr', () => {
   it('draws with ANSI colours on a colour terminal, with plain block characters otherwise', async () => {
     // The command's own escapes are stand-ins until Output writes them (terminalSafe), so servers cannot forge them.
-    const coloured = terminalSafe(await renderQr('2@imobsites-1', { color: true }));
-    const plain = terminalSafe(await renderQr('2@imobsites-1', { color: false }));
+    const coloured = terminalSafe(await renderQr('2@frontdesk-1', { color: true }));
+    const plain = terminalSafe(await renderQr('2@frontdesk-1', { color: false }));
     expect(coloured).toMatch(/\x1b\[3[07];4[07]m▀/);
     expect(plain).not.toContain('\x1b[');
     expect(plain).toMatch(/^█+$/m);

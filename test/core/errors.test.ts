@@ -141,7 +141,7 @@ describe('toJSON', () => {
       requestId: 'req-1',
       bodyExcerpt: '{"success":false}',
       retryCount: 0,
-      existingId: 'ImobSites',
+      existingId: 'FrontDesk',
     });
     const json = {
       name: 'NotFoundError',
@@ -154,7 +154,7 @@ describe('toJSON', () => {
       requestId: 'req-1',
       bodyExcerpt: '{"success":false}',
       retryCount: 0,
-      existingId: 'ImobSites',
+      existingId: 'FrontDesk',
     };
     expect(error.toJSON()).toEqual(json);
     expect(JSON.parse(JSON.stringify(error))).toEqual(json);
@@ -170,19 +170,19 @@ describe('toJSON', () => {
     [new InvalidArgumentError('options.baseUrl', 'bad'), { argument: 'options.baseUrl' }],
     [
       new PropagationError('x', {
-        sessionId: 'imobsites',
+        sessionId: 'frontdesk',
         actions: [{ step: 'gateway.createChannel', outcome: 'ok', at: new Date(0) }],
         likelyCause: 'stuck browser',
       }),
       {
-        sessionId: 'imobsites',
+        sessionId: 'frontdesk',
         actions: [{ step: 'gateway.createChannel', outcome: 'ok', at: new Date(0) }],
         likelyCause: 'stuck browser',
       },
     ],
     [
-      new QrTimeoutError('x', { sessionId: 'imobsites', waitedMs: 30_000, lastStatus: 'INITIALIZING' }),
-      { sessionId: 'imobsites', waitedMs: 30_000, lastStatus: 'INITIALIZING' },
+      new QrTimeoutError('x', { sessionId: 'frontdesk', waitedMs: 30_000, lastStatus: 'INITIALIZING' }),
+      { sessionId: 'frontdesk', waitedMs: 30_000, lastStatus: 'INITIALIZING' },
     ],
   ])('%s adds its own fields', (error, extra) => {
     expect(error.toJSON()).toMatchObject(extra);

@@ -14,7 +14,7 @@ function rejection(value: unknown, argument?: string): InvalidArgumentError {
 }
 
 describe('assertSessionId accepts', () => {
-  it.each(['imobsites', 'ImobSites', 'Pixel12 Digital', 'a-b_c.d', 'x', 'x'.repeat(MAX_SESSION_ID_LENGTH)])(
+  it.each(['frontdesk', 'FrontDesk', 'Marketing Team', 'a-b_c.d', 'x', 'x'.repeat(MAX_SESSION_ID_LENGTH)])(
     '%j and returns it unchanged',
     (id) => {
       expect(assertSessionId(id)).toBe(id);
@@ -79,14 +79,14 @@ describe('assertSessionId rejects', () => {
 
 describe('findCaseOnlyMatch', () => {
   it('finds the id that differs only by case', () => {
-    expect(findCaseOnlyMatch('imobsites', ['other', 'ImobSites'])).toBe('ImobSites');
-    expect(findCaseOnlyMatch('IMOBSITES', new Set(['imobsites']))).toBe('imobsites');
+    expect(findCaseOnlyMatch('frontdesk', ['other', 'FrontDesk'])).toBe('FrontDesk');
+    expect(findCaseOnlyMatch('FRONTDESK', new Set(['frontdesk']))).toBe('frontdesk');
   });
 
   it('is undefined when nothing matches, or only the exact id exists', () => {
-    expect(findCaseOnlyMatch('imobsites', ['pixel12', 'imob'])).toBeUndefined();
-    expect(findCaseOnlyMatch('imobsites', ['imobsites'])).toBeUndefined();
-    expect(findCaseOnlyMatch('imobsites', [])).toBeUndefined();
+    expect(findCaseOnlyMatch('frontdesk', ['pixel12', 'imob'])).toBeUndefined();
+    expect(findCaseOnlyMatch('frontdesk', ['frontdesk'])).toBeUndefined();
+    expect(findCaseOnlyMatch('frontdesk', [])).toBeUndefined();
   });
 
   it('accepts any iterable (a generator)', () => {

@@ -46,7 +46,7 @@ let world: Simulator;
 let dir: string;
 beforeAll(async () => {
   world = await startSimulator();
-  seedConnected(world.sim, 'pixel12digital');
+  seedConnected(world.sim, 'marketing');
   dir = await mkdtemp(join(tmpdir(), 'examples-cli-'));
 });
 afterAll(async () => {
@@ -58,7 +58,7 @@ describe('the examples from the command line', { timeout: 60_000 }, () => {
   it('quickstart.ts prints the sessions, and names the missing variables', async () => {
     const ok = await runExample('quickstart.ts', [], world.env);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/^pixel12digital\s+connected/m);
+    expect(ok.stdout).toMatch(/^marketing\s+connected/m);
 
     const none = await runExample('quickstart.ts', [], {});
     expect(none.code).toBe(1);
@@ -84,10 +84,10 @@ describe('the examples from the command line', { timeout: 60_000 }, () => {
     const healthy = await runExample('healthcheck-cron.ts', [], world.env);
     expect(healthy.code).toBe(0);
 
-    world.sim.gateway.seedChannel('ImobSites', 'qr_required'); // not propagated: unhealthy
+    world.sim.gateway.seedChannel('FrontDesk', 'qr_required'); // not propagated: unhealthy
     const unhealthy = await runExample('healthcheck-cron.ts', ['--silent-hours=6'], world.env);
     expect(unhealthy.code).toBe(1);
-    expect(unhealthy.stdout).toMatch(/^not_propagated\s+ImobSites/m);
+    expect(unhealthy.stdout).toMatch(/^not_propagated\s+FrontDesk/m);
 
     expect((await runExample('healthcheck-cron.ts', [], {})).code).toBe(2);
     expect((await runExample('healthcheck-cron.ts', ['--nope'], world.env)).code).toBe(2);
@@ -108,7 +108,7 @@ describe('the examples from the command line', { timeout: 60_000 }, () => {
   });
 
   it('mysql-activity-source.ts explains its usage without MYSQL_URL', async () => {
-    const usage = await runExample('mysql-activity-source.ts', ['imobsites'], {});
+    const usage = await runExample('mysql-activity-source.ts', ['frontdesk'], {});
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('usage: MYSQL_URL=mysql://');
   });

@@ -23,14 +23,14 @@ afterEach(async () => {
 describe('examples/create-with-qr.ts', () => {
   it('creates the session on both sides and saves a valid PNG', async () => {
     world = await startSimulator();
-    const outFile = join(dir, 'imobsites.png');
+    const outFile = join(dir, 'frontdesk.png');
     const output = capture();
     const { report, qrFile } = await main({
       ...world.connection,
-      sessionId: 'imobsites',
+      sessionId: 'frontdesk',
       outFile,
       out: output.out,
-      webhookUrl: 'https://app.test/hooks/wpp/imobsites',
+      webhookUrl: 'https://app.test/hooks/wpp/frontdesk',
     });
 
     expect(qrFile).toBe(outFile);
@@ -40,27 +40,27 @@ describe('examples/create-with-qr.ts', () => {
     expect(report).toMatchObject({ status: 'qr_required', verifiedOnWppconnect: true });
     // The gateway propagated this one itself, so the manager had nothing to start: WPPConnect got the
     // gateway's start body, not our webhook URL (the manager sends it only on the starts it makes).
-    expect(world.sim.wppconnect.session('imobsites')).toMatchObject({ status: 'QRCODE', startCount: 1 });
+    expect(world.sim.wppconnect.session('frontdesk')).toMatchObject({ status: 'QRCODE', startCount: 1 });
     expect(output.text()).toMatch(/^gateway\.createChannel\s+ok/m);
     expect(output.lines).toContain('status: qr_required');
     expect(output.lines.at(-1)).toContain(`QR code saved to ${outFile}`);
   });
 
-  it('repairs the ImobSites fault (the gateway says "created" but never calls WPPConnect)', async () => {
+  it('repairs the FrontDesk fault (the gateway says "created" but never calls WPPConnect)', async () => {
     world = await startSimulator({ gateway: { faults: { dropPropagation: true } } });
     const output = capture();
     const { report, qrFile } = await main({
       ...world.connection,
-      sessionId: 'ImobSites',
+      sessionId: 'FrontDesk',
       outFile: join(dir, 'qr.png'),
       out: output.out,
-      webhookUrl: 'https://app.test/hooks/wpp/ImobSites',
+      webhookUrl: 'https://app.test/hooks/wpp/FrontDesk',
     });
     expect(report.repaired).toBe(true);
     // The manager started it on WPPConnect itself, with the webhook URL.
-    expect(world.sim.wppconnect.session('ImobSites')).toMatchObject({
+    expect(world.sim.wppconnect.session('FrontDesk')).toMatchObject({
       status: 'QRCODE',
-      webhook: 'https://app.test/hooks/wpp/ImobSites',
+      webhook: 'https://app.test/hooks/wpp/FrontDesk',
     });
     expect(report.actions.map((a) => `${a.step}: ${a.outcome}`)).toContain('verify: propagation missing');
     expect(output.lines).toContain('status: qr_required (repaired)');
@@ -69,12 +69,12 @@ describe('examples/create-with-qr.ts', () => {
 
   it('writes nothing when the session is already connected', async () => {
     world = await startSimulator();
-    seedConnected(world.sim, 'pixel12digital');
+    seedConnected(world.sim, 'marketing');
     const outFile = join(dir, 'none.png');
     const output = capture();
     const { report, qrFile } = await main({
       ...world.connection,
-      sessionId: 'pixel12digital',
+      sessionId: 'marketing',
       outFile,
       out: output.out,
     });

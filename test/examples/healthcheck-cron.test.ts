@@ -32,10 +32,10 @@ async function deadUrl(): Promise<string> {
 describe('examples/healthcheck-cron.ts', () => {
   it('exits 0 when every session is healthy', async () => {
     world = await startSimulator();
-    seedConnected(world.sim, 'pixel12digital');
+    seedConnected(world.sim, 'marketing');
     const { code, out } = await run({ ...world.connection });
     expect(code).toBe(EXIT.healthy);
-    expect(out.lines[0]).toMatch(/^healthy\s+pixel12digital\s+connected$/);
+    expect(out.lines[0]).toMatch(/^healthy\s+marketing\s+connected$/);
     expect(out.lines.at(-1)).toBe(
       '1 session(s): 1 healthy, 0 zombie, 0 disconnected, 0 not propagated, 0 unknown',
     );
@@ -43,21 +43,21 @@ describe('examples/healthcheck-cron.ts', () => {
 
   it('exits 1 for a zombie (connected, last message older than --silent-hours), 0 with a higher threshold', async () => {
     world = await startSimulator();
-    seedConnected(world.sim, 'pixel12digital');
+    seedConnected(world.sim, 'marketing');
     const activity = new ActivityTracker();
-    activity.record(onmessage('pixel12digital', 5 * HOUR));
+    activity.record(onmessage('marketing', 5 * HOUR));
     // Presence and acks are not proof of life, however recent.
     activity.record({
       event: 'onpresencechanged',
-      session: 'pixel12digital',
+      session: 'marketing',
       state: 'available',
       t: Date.now(),
     });
-    activity.record({ event: 'onack', session: 'pixel12digital', ack: 3, t: Math.floor(Date.now() / 1000) });
+    activity.record({ event: 'onack', session: 'marketing', ack: 3, t: Math.floor(Date.now() / 1000) });
 
     const zombie = await run({ ...world.connection, activity });
     expect(zombie.code).toBe(EXIT.unhealthy);
-    expect(zombie.out.lines[0]).toMatch(/^zombie\s+pixel12digital\s+connected\s+silent for 5\.0 h$/);
+    expect(zombie.out.lines[0]).toMatch(/^zombie\s+marketing\s+connected\s+silent for 5\.0 h$/);
 
     const relaxed = await run({ ...world.connection, activity, silentHours: 6 });
     expect(relaxed.code).toBe(EXIT.healthy);
@@ -67,23 +67,23 @@ describe('examples/healthcheck-cron.ts', () => {
     world = await startSimulator();
     seedConnected(world.sim, 'dead');
     world.sim.wppconnect.killPage('dead');
-    world.sim.gateway.seedChannel('ImobSites', 'qr_required');
+    world.sim.gateway.seedChannel('FrontDesk', 'qr_required');
 
     const dry = await run({ ...world.connection, repair: true, dryRun: true });
     expect(dry.code).toBe(EXIT.unhealthy);
     expect(dry.out.text()).toMatch(/^disconnected\s+dead\s+disconnected.*repair: dry_run/m);
-    expect(dry.out.text()).toMatch(/^not_propagated\s+ImobSites\s+not_propagated.*repair: dry_run/m);
+    expect(dry.out.text()).toMatch(/^not_propagated\s+FrontDesk\s+not_propagated.*repair: dry_run/m);
 
     const repaired = await run({ ...world.connection, repair: true });
-    // `dead` comes back without a QR (close + start keeps the login); ImobSites now shows a QR to scan,
+    // `dead` comes back without a QR (close + start keeps the login); FrontDesk now shows a QR to scan,
     // which is not "healthy" until someone scans it: the job still exits 1.
     expect(repaired.out.text()).toMatch(
       /^disconnected\s+dead\s+disconnected.*repair: repaired\s+→ connected/m,
     );
-    expect(repaired.out.text()).toMatch(/^not_propagated\s+ImobSites.*repair: repaired\s+→ qr_required/m);
+    expect(repaired.out.text()).toMatch(/^not_propagated\s+FrontDesk.*repair: repaired\s+→ qr_required/m);
     expect(repaired.code).toBe(EXIT.unhealthy);
     expect(world.sim.wppconnect.session('dead')).toMatchObject({ status: 'CONNECTED', pageAlive: true });
-    expect(world.sim.wppconnect.session('ImobSites')?.status).toBe('QRCODE');
+    expect(world.sim.wppconnect.session('FrontDesk')?.status).toBe('QRCODE');
   });
 
   it('a zombie restarted by the repair counts its silence from the restart (exit 0 after the repair)', async () => {
@@ -138,7 +138,7 @@ describe('examples/healthcheck-cron.ts', () => {
 
   it('prints the whole report with --json', async () => {
     world = await startSimulator();
-    seedConnected(world.sim, 'pixel12digital');
+    seedConnected(world.sim, 'marketing');
     const { code, out } = await run({ ...world.connection, json: true });
     expect(code).toBe(EXIT.healthy);
     const report = JSON.parse(out.text());

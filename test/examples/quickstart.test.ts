@@ -12,8 +12,8 @@ describe('examples/quickstart.ts', () => {
   it('prints the true status of every session, including the ones the gateway lies about', async () => {
     world = await startSimulator();
     const { sim } = world;
-    seedConnected(sim, 'pixel12digital');
-    sim.gateway.seedChannel('ImobSites', 'qr_required'); // the gateway has it, WPPConnect never received it
+    seedConnected(sim, 'marketing');
+    sim.gateway.seedChannel('FrontDesk', 'qr_required'); // the gateway has it, WPPConnect never received it
     seedConnected(sim, 'dead');
     sim.wppconnect.killPage('dead'); // Chrome crashed: WPPConnect still says CONNECTED
     sim.wppconnect.seed('orphan', { status: 'CONNECTED' }); // only WPPConnect has it (field notes §7.2)
@@ -22,8 +22,8 @@ describe('examples/quickstart.ts', () => {
     const sessions = await main({ ...world.connection, out: output.out });
 
     const byId = new Map(sessions.map((s) => [s.id, s]));
-    expect(byId.get('pixel12digital')).toMatchObject({ status: 'connected', inconsistent: false });
-    expect(byId.get('ImobSites')).toMatchObject({ status: 'not_propagated', wppconnectStatus: 'CLOSED' });
+    expect(byId.get('marketing')).toMatchObject({ status: 'connected', inconsistent: false });
+    expect(byId.get('FrontDesk')).toMatchObject({ status: 'not_propagated', wppconnectStatus: 'CLOSED' });
     expect(byId.get('dead')).toMatchObject({
       status: 'disconnected',
       gatewayStatus: 'connected',
@@ -37,8 +37,8 @@ describe('examples/quickstart.ts', () => {
     });
 
     const text = output.text();
-    expect(text).toMatch(/^pixel12digital\s+connected\s+gateway=connected\s+wppconnect=CONNECTED$/m);
-    expect(text).toMatch(/^ImobSites\s+not_propagated/m);
+    expect(text).toMatch(/^marketing\s+connected\s+gateway=connected\s+wppconnect=CONNECTED$/m);
+    expect(text).toMatch(/^FrontDesk\s+not_propagated/m);
     expect(text).toContain('the gateway has the channel but WPPConnect never received it');
     expect(text).toMatch(
       /^dead\s+disconnected\s+gateway=connected\s+wppconnect=CONNECTED\s+page dead\s+INCONSISTENT$/m,
@@ -56,11 +56,11 @@ describe('examples/quickstart.ts', () => {
 
   it('in gateway-only mode, prints the gateway’s claim and says it is unverified', async () => {
     world = await startSimulator();
-    seedConnected(world.sim, 'pixel12digital');
+    seedConnected(world.sim, 'marketing');
     const { gatewayBaseUrl, gatewaySecret } = world.connection;
     const output = capture();
     const [info] = await main({ gatewayBaseUrl, gatewaySecret, out: output.out });
-    expect(info).toMatchObject({ id: 'pixel12digital', status: 'connected', wppconnectStatus: null });
+    expect(info).toMatchObject({ id: 'marketing', status: 'connected', wppconnectStatus: null });
     expect(output.text()).toContain('wppconnect=(not asked)');
     expect(output.text()).toContain('not verified on WPPConnect');
   });

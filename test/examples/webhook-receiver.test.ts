@@ -7,12 +7,12 @@ import { ActivityTracker, type WebhookEvent } from '../../src/index.js';
 const gatewayMessage = {
   spec_version: '1.0',
   event: 'message',
-  session: { id: 'ImobSites', name: 'ImobSites' },
+  session: { id: 'FrontDesk', name: 'FrontDesk' },
   message: {
     id: 'false_208989199560861@lid_3EB0461725FC1E698AD069',
     from: '208989199560861@lid',
     to: '554797146908@c.us',
-    text: 'teste1827_imobsites',
+    text: 'teste1827_frontdesk',
     timestamp: 1768512935,
   },
   ack: null,
@@ -21,9 +21,9 @@ const gatewayMessage = {
     provider: 'wppconnect',
     payload: {
       event: 'onmessage',
-      session: 'ImobSites',
+      session: 'FrontDesk',
       id: 'false_208989199560861@lid_3EB0461725FC1E698AD069',
-      body: 'teste1827_imobsites',
+      body: 'teste1827_frontdesk',
       type: 'chat',
       t: 1768512935,
       clientReceivedTsMillis: 1768512934852,
@@ -42,7 +42,7 @@ const gatewayMessage = {
 const gatewayConnectionUpdate = {
   spec_version: '1.0',
   event: 'connection.update',
-  session: { id: 'Pixel12 Digital', name: 'Pixel12 Digital' },
+  session: { id: 'Marketing Team', name: 'Marketing Team' },
   message: null,
   ack: null,
   connection: { status: 'unavailable' },
@@ -50,7 +50,7 @@ const gatewayConnectionUpdate = {
     provider: 'wppconnect',
     payload: {
       event: 'onpresencechanged',
-      session: 'Pixel12 Digital',
+      session: 'Marketing Team',
       id: '5524988237604@c.us',
       isOnline: false,
       isGroup: false,
@@ -71,7 +71,7 @@ const wppOnmessage = gatewayMessage.raw.payload;
 const wppPresence = gatewayConnectionUpdate.raw.payload;
 const wppAck = {
   event: 'onack',
-  session: 'ImobSites',
+  session: 'FrontDesk',
   id: {
     fromMe: true,
     remote: '208989199560861@lid',
@@ -83,7 +83,7 @@ const wppAck = {
 };
 const wppQrcode = {
   event: 'qrcode',
-  session: 'imobsites',
+  session: 'frontdesk',
   qrcode: 'iVBORw0KGgoAAAANSUhEUg==',
   urlcode: '2@abc',
 };
@@ -113,22 +113,22 @@ async function start(options: Partial<Parameters<typeof startWebhookReceiver>[0]
 describe('examples/webhook-receiver.ts', () => {
   it('records a gateway message envelope under the URL’s session, at the body’s time', async () => {
     const { tracker, events, post } = await start();
-    const res = await post('/hooks/wpp/ImobSites', gatewayMessage);
+    const res = await post('/hooks/wpp/FrontDesk', gatewayMessage);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, event: 'message', kind: 'message', counted: true });
-    expect(tracker.get('ImobSites')?.toISOString()).toBe('2026-01-15T21:35:35.000Z');
+    expect(tracker.get('FrontDesk')?.toISOString()).toBe('2026-01-15T21:35:35.000Z');
     await expect.poll(() => events.length).toBe(1);
-    expect(events[0]).toMatchObject({ sessionId: 'ImobSites', source: 'gateway', isMessage: true });
+    expect(events[0]).toMatchObject({ sessionId: 'FrontDesk', source: 'gateway', isMessage: true });
   });
 
   it('lets the URL’s session win over the body’s (aliases, missing `session`)', async () => {
     const { tracker, post } = await start();
-    await post('/hooks/wpp/imobsites', gatewayMessage);
-    expect(tracker.get('imobsites')).not.toBeNull();
-    expect(tracker.get('ImobSites')).toBeNull(); // the body said ImobSites; the URL said imobsites
+    await post('/hooks/wpp/frontdesk', gatewayMessage);
+    expect(tracker.get('frontdesk')).not.toBeNull();
+    expect(tracker.get('FrontDesk')).toBeNull(); // the body said FrontDesk; the URL said frontdesk
 
-    // The gateway calls this session "Pixel12 Digital"; the URL names it as the SDK does.
-    const res = await post('/hooks/wpp/pixel12digital', gatewayConnectionUpdate);
+    // The gateway calls this session "Marketing Team"; the URL names it as the SDK does.
+    const res = await post('/hooks/wpp/marketing', gatewayConnectionUpdate);
     expect(await res.json()).toEqual({
       ok: true,
       event: 'connection.update',
@@ -136,36 +136,36 @@ describe('examples/webhook-receiver.ts', () => {
       counted: false,
     });
     // A space in an id travels encoded.
-    await post('/hooks/wpp/Pixel12%20Digital', wppOnmessage);
-    expect(tracker.get('Pixel12 Digital')?.toISOString()).toBe('2026-01-15T21:35:35.000Z');
+    await post('/hooks/wpp/Marketing%20Team', wppOnmessage);
+    expect(tracker.get('Marketing Team')?.toISOString()).toBe('2026-01-15T21:35:35.000Z');
 
-    const status = await post('/hooks/wpp/imobsites', wppStatusFind);
+    const status = await post('/hooks/wpp/frontdesk', wppStatusFind);
     expect(await status.json()).toMatchObject({ kind: 'status_find', counted: false });
   });
 
   it('counts WPPConnect messages, never presence or acks (field notes §7.3)', async () => {
     const { tracker, post } = await start();
     for (const body of [wppPresence, wppAck, gatewayConnectionUpdate]) {
-      const res = await post('/hooks/wpp/pixel12digital', body);
+      const res = await post('/hooks/wpp/marketing', body);
       expect((await res.json()).counted).toBe(false);
     }
-    expect(tracker.get('pixel12digital')).toBeNull();
+    expect(tracker.get('marketing')).toBeNull();
 
-    const res = await post('/hooks/wpp/pixel12digital', wppOnmessage);
+    const res = await post('/hooks/wpp/marketing', wppOnmessage);
     expect(await res.json()).toEqual({ ok: true, event: 'onmessage', kind: 'message', counted: true });
-    expect(tracker.get('pixel12digital')?.toISOString()).toBe('2026-01-15T21:35:35.000Z');
+    expect(tracker.get('marketing')?.toISOString()).toBe('2026-01-15T21:35:35.000Z');
 
-    const qr = await post('/hooks/wpp/imobsites', wppQrcode);
+    const qr = await post('/hooks/wpp/frontdesk', wppQrcode);
     expect(await qr.json()).toMatchObject({ kind: 'qrcode', counted: false });
   });
 
   it('rejects what is not a JSON webhook with 400', async () => {
     const { post, events } = await start();
-    const text = await post('/hooks/wpp/imobsites', 'event=onmessage', { 'content-type': 'text/plain' });
+    const text = await post('/hooks/wpp/frontdesk', 'event=onmessage', { 'content-type': 'text/plain' });
     expect(text.status).toBe(400);
     expect(await text.json()).toMatchObject({ error: 'NOT_JSON' });
-    for (const body of ['{"event": "onmessage"', '[1, 2]', '{"session": "imobsites"}', '']) {
-      const res = await post('/hooks/wpp/imobsites', body);
+    for (const body of ['{"event": "onmessage"', '[1, 2]', '{"session": "frontdesk"}', '']) {
+      const res = await post('/hooks/wpp/frontdesk', body);
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ error: 'INVALID_WEBHOOK' });
     }
@@ -175,13 +175,13 @@ describe('examples/webhook-receiver.ts', () => {
   it('caps the body: 413 on a declared or a streamed size over the limit', async () => {
     const { post, tracker } = await start({ maxBodyBytes: 1024 });
     const big = { ...wppOnmessage, body: 'x'.repeat(4096) };
-    const declared = await post('/hooks/wpp/imobsites', big);
+    const declared = await post('/hooks/wpp/frontdesk', big);
     expect(declared.status).toBe(413);
     expect(await declared.json()).toEqual({ error: 'TOO_LARGE', limit: 1024 });
 
     // Chunked, without Content-Length: the cap applies while reading.
     const streamed = await new Promise<number>((resolve, reject) => {
-      const url = new URL(`${receiver!.url}/hooks/wpp/imobsites`);
+      const url = new URL(`${receiver!.url}/hooks/wpp/frontdesk`);
       const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
@@ -191,14 +191,14 @@ describe('examples/webhook-receiver.ts', () => {
       req.end('"event":"onmessage"}');
     });
     expect(streamed).toBe(413);
-    expect(tracker.get('imobsites')).toBeNull();
+    expect(tracker.get('frontdesk')).toBeNull();
   });
 
   it('answers 404, 405 and 400 for the wrong path, method or session id', async () => {
     const { post } = await start();
-    expect((await post('/hooks/other/imobsites', wppOnmessage)).status).toBe(404);
-    expect((await fetch(`${receiver!.url}/hooks/wpp/imobsites`)).status).toBe(405);
-    const colon = await post('/hooks/wpp/imobsites%3Atoken', wppOnmessage);
+    expect((await post('/hooks/other/frontdesk', wppOnmessage)).status).toBe(404);
+    expect((await fetch(`${receiver!.url}/hooks/wpp/frontdesk`)).status).toBe(405);
+    const colon = await post('/hooks/wpp/frontdesk%3Atoken', wppOnmessage);
     expect(colon.status).toBe(400);
     expect(await colon.json()).toMatchObject({ error: 'INVALID_SESSION' });
     expect((await post('/hooks/wpp/..', wppOnmessage)).status).toBe(404); // normalised away by the URL parser
@@ -206,12 +206,12 @@ describe('examples/webhook-receiver.ts', () => {
 
   it('with a secret, requires it as ?token= or a header (WPPConnect signs nothing)', async () => {
     const { post, tracker } = await start({ secret: 's3cret' });
-    expect((await post('/hooks/wpp/imobsites', wppOnmessage)).status).toBe(403);
-    expect((await post('/hooks/wpp/imobsites?token=wrong', wppOnmessage)).status).toBe(403);
-    expect(tracker.get('imobsites')).toBeNull();
-    expect((await post('/hooks/wpp/imobsites?token=s3cret', wppOnmessage)).status).toBe(200);
+    expect((await post('/hooks/wpp/frontdesk', wppOnmessage)).status).toBe(403);
+    expect((await post('/hooks/wpp/frontdesk?token=wrong', wppOnmessage)).status).toBe(403);
+    expect(tracker.get('frontdesk')).toBeNull();
+    expect((await post('/hooks/wpp/frontdesk?token=s3cret', wppOnmessage)).status).toBe(200);
     expect((await post('/hooks/wpp/other', wppOnmessage, { 'x-gateway-secret': 's3cret' })).status).toBe(200);
-    expect(tracker.get('imobsites')).not.toBeNull();
+    expect(tracker.get('frontdesk')).not.toBeNull();
   });
 
   it('answers before onEvent finishes, and survives an onEvent that fails', async () => {
@@ -230,11 +230,11 @@ describe('examples/webhook-receiver.ts', () => {
       },
       onError: (error) => errors.push(error),
     });
-    const first = await post('/hooks/wpp/imobsites', wppOnmessage);
+    const first = await post('/hooks/wpp/frontdesk', wppOnmessage);
     expect(first.status).toBe(200); // answered while onEvent is still waiting
     expect(calls).toBe(1);
     release();
-    const second = await post('/hooks/wpp/imobsites', wppOnmessage);
+    const second = await post('/hooks/wpp/frontdesk', wppOnmessage);
     expect(second.status).toBe(200);
     await expect.poll(() => errors.length).toBe(1);
     expect((errors[0] as Error).message).toBe('insert failed');

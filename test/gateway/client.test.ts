@@ -29,19 +29,19 @@ function client(options: Partial<ConstructorParameters<typeof WhatsAppGatewayCli
 describe('WhatsAppGatewayClient against the fake gateway', () => {
   it('creates, lists, reads and deletes channels', async () => {
     const world = createWorld(server);
-    const created = await world.gateway.createChannel('imobsites');
+    const created = await world.gateway.createChannel('frontdesk');
     expect(created).toMatchObject({
       qrRequired: true,
       message: 'Session created successfully',
-      channel: { id: 'imobsites' },
+      channel: { id: 'frontdesk' },
     });
     const list = await world.gateway.listChannels();
-    expect(list.map((c) => c.id)).toEqual(['imobsites']);
-    const one = await world.gateway.getChannel('imobsites');
-    expect(one.id).toBe('imobsites');
+    expect(list.map((c) => c.id)).toEqual(['frontdesk']);
+    const one = await world.gateway.getChannel('frontdesk');
+    expect(one.id).toBe('frontdesk');
     expect(one.raw).toHaveProperty('status');
-    await world.gateway.deleteChannel('imobsites');
-    await expect(world.gateway.getChannel('imobsites')).rejects.toBeInstanceOf(NotFoundError);
+    await world.gateway.deleteChannel('frontdesk');
+    await expect(world.gateway.getChannel('frontdesk')).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('sends X-Gateway-Secret and an X-Request-Id when asked', async () => {
@@ -99,17 +99,17 @@ describe('WhatsAppGatewayClient against the fake gateway', () => {
 
   it('getQr: a QR while QRCODE, null when connected or initializing, SessionNotStartedError before any start', async () => {
     const world = createWorld(server, { gateway: { faults: { dropPropagation: true } } });
-    await world.gateway.createChannel('imobsites');
-    const notStarted = await world.gateway.getQr('imobsites').catch((e: unknown) => e);
+    await world.gateway.createChannel('frontdesk');
+    const notStarted = await world.gateway.getQr('frontdesk').catch((e: unknown) => e);
     expect(notStarted).toBeInstanceOf(SessionNotStartedError);
-    await world.gateway.startSession('imobsites');
-    expect(await world.gateway.getQr('imobsites')).toBeNull(); // INITIALIZING
+    await world.gateway.startSession('frontdesk');
+    expect(await world.gateway.getQr('frontdesk')).toBeNull(); // INITIALIZING
     world.clock.advance(2_500);
-    const qr = await world.gateway.getQr('imobsites');
+    const qr = await world.gateway.getQr('frontdesk');
     expect(qr?.dataUrl).toBe(`data:image/png;base64,${qr?.base64}`);
-    world.fakeWpp.scan('imobsites');
-    expect(await world.gateway.getQr('imobsites')).toBeNull();
-    expect(await world.gateway.inspectQr('imobsites')).toMatchObject({ qr: null, status: 'CONNECTED' });
+    world.fakeWpp.scan('frontdesk');
+    expect(await world.gateway.getQr('frontdesk')).toBeNull();
+    expect(await world.gateway.inspectQr('frontdesk')).toMatchObject({ qr: null, status: 'CONNECTED' });
   });
 
   it('sends text through a connected channel; "não está ativa" otherwise', async () => {
@@ -149,25 +149,25 @@ describe('WhatsAppGatewayClient tolerant readers (shapes recorded in the field n
       data: {
         channels: [
           { channel_id: 'b', connected: false },
-          { name: 'Pixel12 Digital', connected: true },
+          { name: 'Marketing Team', connected: true },
         ],
       },
     });
     const list = await client().listChannels();
     expect(list.map((c) => [c.id, c.status])).toEqual([
       ['b', 'disconnected'],
-      ['Pixel12 Digital', 'connected'],
+      ['Marketing Team', 'connected'],
     ]);
   });
 
   it('reads a channel nested under `channel` and a flat one', async () => {
-    answer('/api/channels/pixel12digital', {
+    answer('/api/channels/marketing', {
       success: true,
-      channel: { id: 'pixel12digital', name: 'pixel12digital', status: 'connected' },
+      channel: { id: 'marketing', name: 'marketing', status: 'connected' },
     });
-    expect(await client().getChannel('pixel12digital')).toMatchObject({
-      id: 'pixel12digital',
-      name: 'pixel12digital',
+    expect(await client().getChannel('marketing')).toMatchObject({
+      id: 'marketing',
+      name: 'marketing',
       status: 'connected',
     });
     answer('/api/channels/flat', { id: 'flat', status: 'QR_REQUIRED', connected: false });

@@ -21,13 +21,13 @@ const answer = (response: () => Response) => server.use(http.get(`${BASE}/api/th
 
 describe('body kinds', () => {
   it('JSON with a JSON content type', async () => {
-    answer(() => HttpResponse.json({ success: true, channels: [{ id: 'imobsites' }] }));
+    answer(() => HttpResponse.json({ success: true, channels: [{ id: 'frontdesk' }] }));
     const { transport } = makeTransport();
 
     const result = await transport.send(spec);
 
     expect(result.body.kind).toBe('json');
-    expect(result.body).toMatchObject({ value: { success: true, channels: [{ id: 'imobsites' }] } });
+    expect(result.body).toMatchObject({ value: { success: true, channels: [{ id: 'frontdesk' }] } });
     const { data } = await transport.json(spec, z.object({ success: z.boolean() }));
     expect(data).toEqual({ success: true });
   });

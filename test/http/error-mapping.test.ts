@@ -31,7 +31,7 @@ async function failWith(
   server.use(http.get(`${BASE}/api/channels/:id`, response));
   const { transport } = makeTransport({ service, retry: 0 });
   const error = await rejectionOf(
-    transport.send({ method: 'GET', route: ROUTE, params: { id: 'imobsites' } }),
+    transport.send({ method: 'GET', route: ROUTE, params: { id: 'frontdesk' } }),
   );
   expect(error).toBeInstanceOf(WhatsAppSdkError);
   const typed = error as WhatsAppSdkError;
@@ -189,7 +189,7 @@ describe('success:false inside a 200', () => {
     );
     const { transport } = makeTransport();
 
-    const result = await transport.send({ method: 'GET', route: ROUTE, params: { id: 'imobsites' } });
+    const result = await transport.send({ method: 'GET', route: ROUTE, params: { id: 'frontdesk' } });
     const error = transport.failure(result);
 
     expect(error).toBeInstanceOf(NotFoundError);
@@ -204,7 +204,7 @@ describe('success:false inside a 200', () => {
       http.get(`${BASE}/api/channels/:id`, () => HttpResponse.json({ success: false, error: 'Nope' })),
     );
     const { transport } = makeTransport();
-    const result = await transport.send({ method: 'GET', route: ROUTE, params: { id: 'imobsites' } });
+    const result = await transport.send({ method: 'GET', route: ROUTE, params: { id: 'frontdesk' } });
     const error = transport.failure(result);
     expect(error.constructor).toBe(ApiError);
     expect(error.status).toBe(200);

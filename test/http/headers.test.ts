@@ -50,13 +50,13 @@ describe('Content-Type', () => {
   });
 
   it('is absent on a POST without a body', async () => {
-    const seen = capture('/api/imobsites/close-session');
+    const seen = capture('/api/frontdesk/close-session');
     const { transport } = makeTransport();
 
     await transport.send({
       method: 'POST',
       route: '/api/{session}/close-session',
-      params: { session: 'imobsites' },
+      params: { session: 'frontdesk' },
     });
 
     expect(seen).toHaveLength(1);
@@ -66,13 +66,13 @@ describe('Content-Type', () => {
   });
 
   it('is application/json on a POST with a JSON body, which is sent as JSON', async () => {
-    const seen = capture('/api/imobsites/start-session');
+    const seen = capture('/api/frontdesk/start-session');
     const { transport } = makeTransport();
 
     await transport.send({
       method: 'POST',
       route: '/api/{session}/start-session',
-      params: { session: 'imobsites' },
+      params: { session: 'frontdesk' },
       json: { webhook: 'https://hooks.example/wpp', waitQrCode: false },
     });
 
@@ -167,11 +167,11 @@ describe('path parameters', () => {
     const { transport } = makeTransport();
 
     const error = (await rejectionOf(
-      transport.send({ method: 'GET', route: '/api/channels/{id}', params: { id: 'Pixel12 Digital' } }),
+      transport.send({ method: 'GET', route: '/api/channels/{id}', params: { id: 'Marketing Team' } }),
     )) as WhatsAppSdkError;
 
-    expect(new URL(seen[0]!.url).pathname).toBe('/api/channels/Pixel12%20Digital');
+    expect(new URL(seen[0]!.url).pathname).toBe('/api/channels/Marketing%20Team');
     expect(error.path).toBe('/api/channels/{id}');
-    expect(error.message).not.toContain('Pixel12');
+    expect(error.message).not.toContain('Marketing');
   });
 });

@@ -128,7 +128,7 @@ function setup(secrets: Secrets, logger: Logger, extra: Parameters<typeof makeTr
   const spec = {
     method: 'GET' as const,
     route: ROUTE,
-    params: { session: 'imobsites' },
+    params: { session: 'frontdesk' },
     secretParams: { secretkey: secrets.key },
   };
   return { transport, spec };
@@ -231,7 +231,7 @@ const scenarios: Scenario[] = [
     run: async ({ secrets, logger }) => {
       answer(() =>
         HttpResponse.json(
-          { error: `Token ${secrets.token} does not match session imobsites`, token: secrets.token },
+          { error: `Token ${secrets.token} does not match session frontdesk`, token: secrets.token },
           { status: 401 },
         ),
       );

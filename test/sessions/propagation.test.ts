@@ -6,20 +6,20 @@ import { createWorld, useMsw } from '../helpers/harness.js';
 const server = useMsw();
 
 describe('createSession: the propagation guarantee', () => {
-  it('repairs the ImobSites fault end to end and returns the QR', async () => {
+  it('repairs the FrontDesk fault end to end and returns the QR', async () => {
     const world = createWorld(server, { gateway: { faults: { dropPropagation: true } } });
 
-    const report = await world.manager.createSession('imobsites');
+    const report = await world.manager.createSession('frontdesk');
 
     expect(report.status).toBe('qr_required');
     expect(report.repaired).toBe(true);
     expect(report.verifiedOnWppconnect).toBe(true);
     expect(report.qr?.base64).toMatch(/^iVBOR/);
-    expect(report.qr?.urlcode).toBe(world.fakeWpp.session('imobsites')?.urlcode);
+    expect(report.qr?.urlcode).toBe(world.fakeWpp.session('frontdesk')?.urlcode);
     // The gateway answered "created" without calling WPPConnect; the manager started it there itself.
     expect(world.fakeGateway.countCalls('/api/channels')).toBeGreaterThanOrEqual(1);
-    expect(world.fakeWpp.countCalls('/api/{session}/start-session', 'imobsites')).toBe(1);
-    expect(world.fakeWpp.session('imobsites')?.webhook).toBe('https://app.test/hooks/wpp/imobsites');
+    expect(world.fakeWpp.countCalls('/api/{session}/start-session', 'frontdesk')).toBe(1);
+    expect(world.fakeWpp.session('frontdesk')?.webhook).toBe('https://app.test/hooks/wpp/frontdesk');
     const steps = report.actions.map((a) => `${a.step}: ${a.outcome}`);
     expect(steps).toEqual([
       'gateway.getChannel: not found',
@@ -44,10 +44,10 @@ describe('createSession: the propagation guarantee', () => {
 
   it('does not start again a session the gateway did propagate', async () => {
     const world = createWorld(server);
-    const report = await world.manager.createSession('pixel12digital');
+    const report = await world.manager.createSession('marketing');
     expect(report.status).toBe('qr_required');
     expect(report.repaired).toBe(false);
-    expect(world.fakeWpp.countCalls('/api/{session}/start-session', 'pixel12digital')).toBe(1);
+    expect(world.fakeWpp.countCalls('/api/{session}/start-session', 'marketing')).toBe(1);
     expect(world.events.map((e) => e.type)).not.toContain('propagation_missing');
   });
 
@@ -172,7 +172,7 @@ describe('createSession: the propagation guarantee', () => {
 describe('createSession without a WPPConnect client (gateway only)', () => {
   it('starts the session through the gateway and says nothing was verified', async () => {
     const world = createWorld(server, { gatewayOnly: true, gateway: { faults: { dropPropagation: true } } });
-    const report = await world.manager.createSession('imobsites');
+    const report = await world.manager.createSession('frontdesk');
     expect(report.verifiedOnWppconnect).toBe(false);
     expect(report.wppconnectStatus).toBeNull();
     expect(report.status).toBe('qr_required');

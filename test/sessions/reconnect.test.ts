@@ -11,11 +11,11 @@ const rungs = (actions: readonly { step: string; outcome: string }[]) =>
 describe('reconnect ladder', () => {
   it('stops at rung 1 when a current QR is already there', async () => {
     const world = createWorld(server);
-    await world.manager.createSession('imobsites');
-    const report = await world.manager.reconnect('imobsites');
+    await world.manager.createSession('frontdesk');
+    const report = await world.manager.reconnect('frontdesk');
     expect(report.status).toBe('qr_required');
     expect(rungs(report.actions)).toEqual(['rung 1: fresh QR: trying']);
-    expect(world.fakeWpp.countCalls('/api/{session}/start-session', 'imobsites')).toBe(1);
+    expect(world.fakeWpp.countCalls('/api/{session}/start-session', 'frontdesk')).toBe(1);
   });
 
   it('follows the QR as it rotates', async () => {
@@ -30,12 +30,12 @@ describe('reconnect ladder', () => {
 
   it('after autoClose, climbs to start-session and returns a fresh QR (not the stale one)', async () => {
     const world = createWorld(server);
-    const created = await world.manager.createSession('imobsites');
+    const created = await world.manager.createSession('frontdesk');
     world.clock.advance(61_000); // autoClose: CLOSED placeholder keeping the stale QR
-    const stale = await world.wppconnect.getStatus('imobsites');
+    const stale = await world.wppconnect.getStatus('frontdesk');
     expect(stale).toMatchObject({ status: 'CLOSED', qr: null, staleQr: true });
 
-    const report = await world.manager.reconnect('imobsites');
+    const report = await world.manager.reconnect('frontdesk');
     expect(report.status).toBe('qr_required');
     expect(report.qr?.urlcode).not.toBe(created.qr?.urlcode);
     expect(rungs(report.actions)).toEqual(['rung 1: fresh QR: trying', 'rung 2: start-session: trying']);

@@ -8,14 +8,14 @@ const HOUR = 3_600_000;
 describe('true status', () => {
   it('never returns a stale QR on a CONNECTED session', async () => {
     const world = createWorld(server);
-    world.fakeGateway.seedChannel('pixel12digital', 'connected');
-    world.fakeWpp.seed('pixel12digital', { status: 'CONNECTED', staleQr: true });
-    expect(world.fakeWpp.session('pixel12digital')?.urlcode).not.toBeNull();
+    world.fakeGateway.seedChannel('marketing', 'connected');
+    world.fakeWpp.seed('marketing', { status: 'CONNECTED', staleQr: true });
+    expect(world.fakeWpp.session('marketing')?.urlcode).not.toBeNull();
 
-    const info = await world.manager.getSession('pixel12digital');
+    const info = await world.manager.getSession('marketing');
     expect(info.status).toBe('connected');
     expect(info.qr).toBeUndefined();
-    const direct = await world.wppconnect.getStatus('pixel12digital');
+    const direct = await world.wppconnect.getStatus('marketing');
     expect(direct).toMatchObject({ status: 'CONNECTED', qr: null, staleQr: true });
   });
 
@@ -37,40 +37,38 @@ describe('true status', () => {
 
   it('flags a gateway claiming "connected" while WPPConnect says CLOSED', async () => {
     const world = createWorld(server, { gateway: { faults: { staleStatus: true } } });
-    world.fakeGateway.seedChannel('pixel12digital', 'connected');
-    world.fakeWpp.seed('pixel12digital', { status: 'CONNECTED' });
-    world.fakeWpp.unlinkPhone('pixel12digital');
+    world.fakeGateway.seedChannel('marketing', 'connected');
+    world.fakeWpp.seed('marketing', { status: 'CONNECTED' });
+    world.fakeWpp.unlinkPhone('marketing');
     world.fakeWpp.seed('other', { status: 'CLOSED' }); // keeps the store non-empty; irrelevant to the check
-    const [info] = (await world.manager.listSessions()).filter((s) => s.id === 'pixel12digital');
+    const [info] = (await world.manager.listSessions()).filter((s) => s.id === 'marketing');
     expect(info).toMatchObject({
       gatewayStatus: 'connected',
       wppconnectStatus: 'CLOSED',
       inconsistent: true,
     });
     expect(info?.status).toBe('disconnected');
-    expect(world.events.some((e) => e.type === 'inconsistent' && e.sessionId === 'pixel12digital')).toBe(
-      true,
-    );
+    expect(world.events.some((e) => e.type === 'inconsistent' && e.sessionId === 'marketing')).toBe(true);
   });
 
   it('reports sessions WPPConnect has but the gateway does not list', async () => {
     const world = createWorld(server);
     world.fakeGateway.seedChannel('listed', 'connected');
     world.fakeWpp.seed('listed', { status: 'CONNECTED' });
-    world.fakeWpp.seed('ImobSites', { status: 'CONNECTED' });
+    world.fakeWpp.seed('FrontDesk', { status: 'CONNECTED' });
     const sessions = await world.manager.listSessions();
-    const hidden = sessions.find((s) => s.id === 'ImobSites');
+    const hidden = sessions.find((s) => s.id === 'FrontDesk');
     expect(hidden).toMatchObject({ gatewayStatus: null, status: 'connected', inconsistent: true });
     expect(hidden?.notes.join(' ')).toMatch(/gateway does not list it/);
   });
 
   it('names the id that exists when a lookup misses only by letter case', async () => {
     const world = createWorld(server);
-    world.fakeGateway.seedChannel('ImobSites', 'qr_required');
-    const error = await world.manager.getSession('imobsites').catch((e: unknown) => e);
+    world.fakeGateway.seedChannel('FrontDesk', 'qr_required');
+    const error = await world.manager.getSession('frontdesk').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
-    expect((error as NotFoundError).existingId).toBe('ImobSites');
-    expect((error as NotFoundError).message).toMatch(/did you mean "ImobSites"/);
+    expect((error as NotFoundError).existingId).toBe('FrontDesk');
+    expect((error as NotFoundError).message).toMatch(/did you mean "FrontDesk"/);
   });
 
   it('answers missing for an id nobody knows', async () => {
@@ -81,8 +79,8 @@ describe('true status', () => {
 
   it('reports not_propagated for a channel WPPConnect never received', async () => {
     const world = createWorld(server, { gateway: { faults: { dropPropagation: true } } });
-    await world.gateway.createChannel('imobsites');
-    const info = await world.manager.getSession('imobsites');
+    await world.gateway.createChannel('frontdesk');
+    const info = await world.manager.getSession('frontdesk');
     expect(info).toMatchObject({
       status: 'not_propagated',
       gatewayStatus: 'disconnected',
@@ -130,18 +128,18 @@ describe('zombies', () => {
 
   it('does not count presence or acks as activity', async () => {
     const world = createWorld(server);
-    connected(world, 'pixel12digital');
+    connected(world, 'marketing');
     const now = world.clock.now();
-    world.activity.record(messageWebhook('pixel12digital', now - 10 * HOUR));
+    world.activity.record(messageWebhook('marketing', now - 10 * HOUR));
     world.activity.record({
       event: 'onpresencechanged',
-      session: 'pixel12digital',
+      session: 'marketing',
       id: '5524@c.us',
       state: 'available',
       t: now - 1000,
     });
-    world.activity.record({ event: 'onack', session: 'pixel12digital', ack: 3, t: Math.floor(now / 1000) });
-    const info = await world.manager.getSession('pixel12digital');
+    world.activity.record({ event: 'onack', session: 'marketing', ack: 3, t: Math.floor(now / 1000) });
+    const info = await world.manager.getSession('marketing');
     expect(info.isZombie).toBe(true);
   });
 });

@@ -93,33 +93,33 @@ describe('auth and proxy faults (field notes §3, §7.6, §7.7)', () => {
 describe('POST /api/channels (field notes §7.1)', () => {
   it('creates the channel and propagates it: generate-token + start-session on WPPConnect', async () => {
     await gwJson('/api/webhooks', { body: { url: 'https://hooks.test/all' } });
-    const [status, body] = await gwJson('/api/channels', { body: { channel: 'imobsites' } });
+    const [status, body] = await gwJson('/api/channels', { body: { channel: 'frontdesk' } });
     expect(status).toBe(200);
     expect(body).toEqual({
       success: true,
       message: 'Session created successfully',
       qr_required: true,
-      channel: { id: 'imobsites', status: 'qr_required' },
+      channel: { id: 'frontdesk', status: 'qr_required' },
     });
     expect(wpp.calls.map((c) => [c.route, c.status])).toEqual([
       ['/api/{session}/{secretkey}/generate-token', 201],
       ['/api/{session}/start-session', 200],
     ]);
-    expect(wpp.session('imobsites')).toMatchObject({
+    expect(wpp.session('frontdesk')).toMatchObject({
       status: 'INITIALIZING',
       webhook: 'https://hooks.test/all',
     });
-    expect(gw.channels()).toEqual([{ id: 'imobsites', status: 'qr_required', createdAt: T0 }]);
+    expect(gw.channels()).toEqual([{ id: 'frontdesk', status: 'qr_required', createdAt: T0 }]);
   });
 
   it('dropPropagation: same success answer, zero WPPConnect calls, and /qr then says "Session not started"', async () => {
-    gw.faults.dropPropagation = (id) => id === 'ImobSites';
-    const [status, body] = await gwJson('/api/channels', { body: { channel: 'ImobSites' } });
+    gw.faults.dropPropagation = (id) => id === 'FrontDesk';
+    const [status, body] = await gwJson('/api/channels', { body: { channel: 'FrontDesk' } });
     expect(status).toBe(200);
     expect(body['message']).toBe('Session created successfully');
     expect(wpp.calls).toHaveLength(0);
-    expect(wpp.session('ImobSites')).toBeUndefined();
-    expect(await gwJson('/api/channels/ImobSites/qr')).toEqual([
+    expect(wpp.session('FrontDesk')).toBeUndefined();
+    expect(await gwJson('/api/channels/FrontDesk/qr')).toEqual([
       500,
       {
         success: false,
@@ -220,9 +220,9 @@ describe('channel statuses (field notes §4)', () => {
   });
 
   it('GET /api/channels/:id is case-sensitive and 404s on unknown ids', async () => {
-    gw.seedChannel('ImobSites', 'qr_required');
-    expect(await gwJson('/api/channels/imobsites')).toEqual([404, NOT_FOUND]);
-    expect((await gwJson('/api/channels/ImobSites'))[0]).toBe(200);
+    gw.seedChannel('FrontDesk', 'qr_required');
+    expect(await gwJson('/api/channels/frontdesk')).toEqual([404, NOT_FOUND]);
+    expect((await gwJson('/api/channels/FrontDesk'))[0]).toBe(200);
   });
 
   it('re-generates its WPPConnect token once after a 401 (secret key rotation)', async () => {

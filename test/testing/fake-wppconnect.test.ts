@@ -29,28 +29,28 @@ async function toFirstQr(id: string): Promise<void> {
 
 describe('generate-token (contract §1.1)', () => {
   it('answers 201 with a bcrypt-looking token, a new one each call, all valid', async () => {
-    const res = await fetch(`${wpp.baseUrl}/api/imobsites/THISISMYSECURETOKEN/generate-token`, {
+    const res = await fetch(`${wpp.baseUrl}/api/frontdesk/THISISMYSECURETOKEN/generate-token`, {
       method: 'POST',
     });
     expect(res.status).toBe(201);
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
     const body = (await res.json()) as Record<string, string>;
     expect(body['status']).toBe('success');
-    expect(body['session']).toBe('imobsites');
+    expect(body['session']).toBe('frontdesk');
     expect(body['token']).toMatch(/^\$2b\$10\$[A-Za-z0-9._-]{53}$/);
-    expect(body['full']).toBe(`imobsites:${body['token']}`);
-    const second = await generateToken(wpp, 'imobsites');
+    expect(body['full']).toBe(`frontdesk:${body['token']}`);
+    const second = await generateToken(wpp, 'frontdesk');
     expect(second).not.toBe(body['token']);
     for (const token of [body['token'], second]) {
       expect(
-        (await wppCall(wpp, 'imobsites', 'status-session', { authorization: `Bearer ${token}` })).status,
+        (await wppCall(wpp, 'frontdesk', 'status-session', { authorization: `Bearer ${token}` })).status,
       ).toBe(200);
     }
     expect(wpp.sessionNames()).toEqual([]); // a token does not list the name (transcript §9.1.8)
   });
 
   it('answers 400 (not 401) to a wrong secret key, without the session key quirk', async () => {
-    const res = await fetch(`${wpp.baseUrl}/api/imobsites/WRONG/generate-token`, {
+    const res = await fetch(`${wpp.baseUrl}/api/frontdesk/WRONG/generate-token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
     });
@@ -68,15 +68,13 @@ describe('token auth (contract §1.2, transcript §2)', () => {
     ['"Bearer" alone', 'Bearer', notPresent],
     ['a bare token without scheme', 'TOKEN', notPresent],
     ['a wrong token', 'Bearer wrongtoken', wrong],
-    ['name:token in the header', 'Bearer imobsites:TOKEN', wrong],
+    ['name:token in the header', 'Bearer frontdesk:TOKEN', wrong],
     ["another session's token", 'Bearer OTHER', wrong],
   ])('401 for %s', async (_name, header, body) => {
-    const token = wpp.issueToken('imobsites');
+    const token = wpp.issueToken('frontdesk');
     const authorization =
-      header === null
-        ? null
-        : header.replace('OTHER', wpp.issueToken('pixel12digital')).replace('TOKEN', token);
-    const [status, json] = await wppJson(wpp, 'imobsites', 'status-session', {
+      header === null ? null : header.replace('OTHER', wpp.issueToken('marketing')).replace('TOKEN', token);
+    const [status, json] = await wppJson(wpp, 'frontdesk', 'status-session', {
       authorization,
       contentType: 'application/json',
     });
@@ -85,52 +83,52 @@ describe('token auth (contract §1.2, transcript §2)', () => {
   });
 
   it('does not check the scheme word', async () => {
-    const token = wpp.issueToken('imobsites');
-    const res = await wppCall(wpp, 'imobsites', 'status-session', { authorization: `Basic ${token}` });
+    const token = wpp.issueToken('frontdesk');
+    const res = await wppCall(wpp, 'frontdesk', 'status-session', { authorization: `Basic ${token}` });
     expect(res.status).toBe(200);
   });
 
   it('accepts name:token in the path, which wins over a valid header', async () => {
-    const good = wpp.issueToken('imobsites');
-    const path = (token: string) => `${wpp.baseUrl}/api/imobsites:${token}/status-session`;
+    const good = wpp.issueToken('frontdesk');
+    const path = (token: string) => `${wpp.baseUrl}/api/frontdesk:${token}/status-session`;
     expect((await fetch(path(good))).status).toBe(200);
-    const res = await fetch(path(wpp.issueToken('pixel12digital')), {
+    const res = await fetch(path(wpp.issueToken('marketing')), {
       headers: { Authorization: `Bearer ${good}` },
     });
     expect(res.status).toBe(401);
-    expect(wpp.countCalls('/api/{session}/status-session', 'imobsites')).toBe(2);
+    expect(wpp.countCalls('/api/{session}/status-session', 'frontdesk')).toBe(2);
   });
 
   it('rejects every old token after rotateSecretKey, until a new one is generated with the new key', async () => {
-    const old = await generateToken(wpp, 'imobsites');
+    const old = await generateToken(wpp, 'frontdesk');
     wpp.rotateSecretKey('NEWKEY');
-    const [status, body] = await wppJson(wpp, 'imobsites', 'status-session', {
+    const [status, body] = await wppJson(wpp, 'frontdesk', 'status-session', {
       authorization: `Bearer ${old}`,
     });
     expect([status, body]).toEqual([401, { error: 'Check that the Session and Token are correct' }]);
-    const res = await fetch(`${wpp.baseUrl}/api/imobsites/THISISMYSECURETOKEN/generate-token`, {
+    const res = await fetch(`${wpp.baseUrl}/api/frontdesk/THISISMYSECURETOKEN/generate-token`, {
       method: 'POST',
     });
     expect(res.status).toBe(400);
-    const fresh = await generateToken(wpp, 'imobsites');
+    const fresh = await generateToken(wpp, 'frontdesk');
     expect(
-      (await wppCall(wpp, 'imobsites', 'status-session', { authorization: `Bearer ${fresh}` })).status,
+      (await wppCall(wpp, 'frontdesk', 'status-session', { authorization: `Bearer ${fresh}` })).status,
     ).toBe(200);
   });
 });
 
 describe('start-session and the lifecycle timeline (contract §2.1, §3.4)', () => {
   it('answers CLOSED to the first start (and starts anyway), INITIALIZING to the second', async () => {
-    const first = await wppJson(wpp, 'imobsites', 'start-session', {
+    const first = await wppJson(wpp, 'frontdesk', 'start-session', {
       body: { webhook: '', waitQrCode: false },
     });
     expect(first).toEqual([200, { status: 'CLOSED', qrcode: null }]);
-    const second = await wppJson(wpp, 'imobsites', 'start-session', {
+    const second = await wppJson(wpp, 'frontdesk', 'start-session', {
       body: { webhook: '', waitQrCode: false },
     });
     expect(second).toEqual([200, { status: 'INITIALIZING', qrcode: null, version: '2.10.4' }]);
-    expect(wpp.session('imobsites')?.startCount).toBe(1);
-    expect(wpp.sessionNames()).toEqual(['imobsites']);
+    expect(wpp.session('frontdesk')?.startCount).toBe(1);
+    expect(wpp.sessionNames()).toEqual(['frontdesk']);
   });
 
   it('goes INITIALIZING → QRCODE exactly at initializingMs, and rotates the QR every qrRotateMs', async () => {
@@ -317,22 +315,22 @@ describe('failure modes', () => {
   });
 
   it('stuck INITIALIZING survives close-session + start-session until restartProcess (transcript §9.1.4)', async () => {
-    wpp.setStuck('imobsites');
-    await wppCall(wpp, 'imobsites', 'start-session', { body: {} });
+    wpp.setStuck('frontdesk');
+    await wppCall(wpp, 'frontdesk', 'start-session', { body: {} });
     clock.advance(10 * 60_000);
-    expect((await statusOf(wpp, 'imobsites'))['status']).toBe('INITIALIZING');
-    expect((await wppCall(wpp, 'imobsites', 'close-session')).status).toBe(500);
-    expect(await statusOf(wpp, 'imobsites')).toEqual({ status: 'CLOSED', qrcode: null });
-    wpp.setStuck('imobsites', false); // the cause is gone, but the orphan browser still holds the profile
-    expect((await wppJson(wpp, 'imobsites', 'start-session', { body: {} }))[1]['status']).toBe('CLOSED');
+    expect((await statusOf(wpp, 'frontdesk'))['status']).toBe('INITIALIZING');
+    expect((await wppCall(wpp, 'frontdesk', 'close-session')).status).toBe(500);
+    expect(await statusOf(wpp, 'frontdesk')).toEqual({ status: 'CLOSED', qrcode: null });
+    wpp.setStuck('frontdesk', false); // the cause is gone, but the orphan browser still holds the profile
+    expect((await wppJson(wpp, 'frontdesk', 'start-session', { body: {} }))[1]['status']).toBe('CLOSED');
     clock.advance(10 * 60_000);
-    expect((await statusOf(wpp, 'imobsites'))['status']).toBe('INITIALIZING');
-    expect(wpp.session('imobsites')?.stuck).toBe(true);
+    expect((await statusOf(wpp, 'frontdesk'))['status']).toBe('INITIALIZING');
+    expect(wpp.session('frontdesk')?.stuck).toBe(true);
     wpp.restartProcess();
-    expect((await statusOf(wpp, 'imobsites'))['status']).toBe('INITIALIZING');
+    expect((await statusOf(wpp, 'frontdesk'))['status']).toBe('INITIALIZING');
     clock.advance(2_000);
-    expect((await statusOf(wpp, 'imobsites'))['status']).toBe('QRCODE');
-    expect(wpp.session('imobsites')?.stuck).toBe(false);
+    expect((await statusOf(wpp, 'frontdesk'))['status']).toBe('QRCODE');
+    expect(wpp.session('frontdesk')?.stuck).toBe(false);
   });
 
   it('the stuck option applies per id', async () => {
@@ -434,11 +432,11 @@ describe('other routes', () => {
   });
 
   it('answers unknown routes with the Express 404 HTML page', async () => {
-    const res = await wppCall(wpp, 'imobsites', 'no-such-route');
+    const res = await wppCall(wpp, 'frontdesk', 'no-such-route');
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await res.text();
-    expect(html).toContain('<pre>Cannot GET /api/imobsites/no-such-route</pre>');
+    expect(html).toContain('<pre>Cannot GET /api/frontdesk/no-such-route</pre>');
     expect(Buffer.byteLength(html)).toBe(166); // transcript §2.14
     const wrongMethod = await fetch(`${wpp.baseUrl}/api/x/start-session`);
     expect(await wrongMethod.text()).toContain('Cannot GET /api/x/start-session');

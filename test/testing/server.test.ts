@@ -29,19 +29,19 @@ describe('startFakeServers (real node:http servers, real fetch)', () => {
 
     const created = await gw('/api/channels', {
       method: 'POST',
-      body: JSON.stringify({ channel: 'imobsites' }),
+      body: JSON.stringify({ channel: 'frontdesk' }),
     });
     expect(created.status).toBe(200);
     expect(created.headers.get('x-request-id')).toBe('r-1');
-    expect(sim.wppconnect.countCalls('/api/{session}/start-session', 'imobsites')).toBe(1);
+    expect(sim.wppconnect.countCalls('/api/{session}/start-session', 'frontdesk')).toBe(1);
 
     // WPPConnect directly, with a token from its real generate-token route.
-    const tokenRes = await fetch(`${sim.wppconnectUrl}/api/imobsites/${sim.secretKey}/generate-token`, {
+    const tokenRes = await fetch(`${sim.wppconnectUrl}/api/frontdesk/${sim.secretKey}/generate-token`, {
       method: 'POST',
     });
     const { token } = (await tokenRes.json()) as { token: string };
     clock.advance(2_000);
-    const png = await fetch(`${sim.wppconnectUrl}/api/imobsites/qrcode-session`, {
+    const png = await fetch(`${sim.wppconnectUrl}/api/frontdesk/qrcode-session`, {
       headers: { Authorization: `Bearer ${token}` },
     });
     expect(png.headers.get('content-type')).toBe('image/png');
@@ -49,9 +49,9 @@ describe('startFakeServers (real node:http servers, real fetch)', () => {
     expect(Number(png.headers.get('content-length'))).toBe(bytes.length);
     expect(bytes.subarray(0, 4).toString('latin1')).toBe('\x89PNG');
 
-    sim.wppconnect.scan('imobsites');
+    sim.wppconnect.scan('frontdesk');
     const list = await (await gw('/api/channels')).json();
-    expect(list).toEqual({ success: true, channels: [{ id: 'imobsites', status: 'connected' }], total: 1 });
+    expect(list).toEqual({ success: true, channels: [{ id: 'frontdesk', status: 'connected' }], total: 1 });
 
     const notFound = await fetch(`${sim.wppconnectUrl}/nope`);
     expect(notFound.status).toBe(404);

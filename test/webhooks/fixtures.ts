@@ -7,20 +7,20 @@
 export const GATEWAY_MESSAGE_JSON = `{
   "spec_version": "1.0",
   "event": "message",
-  "session": { "id": "ImobSites", "name": "ImobSites" },
+  "session": { "id": "FrontDesk", "name": "FrontDesk" },
   "message": {
     "id": "false_208989199560861@lid_3EB0461725FC1E698AD069",
     "from": "208989199560861@lid",
     "to": "554797146908@c.us",
-    "text": "teste1827_imobsites",
+    "text": "teste1827_frontdesk",
     "timestamp": 1768512935
   },
   "ack": null,
   "connection": null,
   "raw": { "provider": "wppconnect", "payload": {
-      "event": "onmessage", "session": "ImobSites",
+      "event": "onmessage", "session": "FrontDesk",
       "id": "false_208989199560861@lid_3EB0461725FC1E698AD069",
-      "body": "teste1827_imobsites", "type": "chat", "t": 1768512935,
+      "body": "teste1827_frontdesk", "type": "chat", "t": 1768512935,
       "clientReceivedTsMillis": 1768512934852, "notifyName": "Charles Dietrich",
       "from": "208989199560861@lid", "to": "554797146908@c.us", "ack": 1, "isNewMsg": true } },
   "event_id": "9d85ff62-c78b-47d2-9022-c09107c60aef",
@@ -32,12 +32,12 @@ export const GATEWAY_MESSAGE_JSON = `{
 export const GATEWAY_CONNECTION_UPDATE_JSON = `{
   "spec_version": "1.0",
   "event": "connection.update",
-  "session": { "id": "Pixel12 Digital", "name": "Pixel12 Digital" },
+  "session": { "id": "Marketing Team", "name": "Marketing Team" },
   "message": null,
   "ack": null,
   "connection": { "status": "unavailable" },
   "raw": { "provider": "wppconnect", "payload": {
-      "event": "onpresencechanged", "session": "Pixel12 Digital",
+      "event": "onpresencechanged", "session": "Marketing Team",
       "id": "5524988237604@c.us", "isOnline": false, "isGroup": false, "isUser": true,
       "shortName": "+55 24 98823-7604", "state": "unavailable",
       "t": 1768504026490, "isContact": false } },
@@ -49,9 +49,9 @@ export const GATEWAY_CONNECTION_UPDATE_JSON = `{
 /** `onmessage`: a wppconnect `Message`, `t` in unix seconds. */
 export const wppOnMessage = {
   event: 'onmessage',
-  session: 'ImobSites',
+  session: 'FrontDesk',
   id: 'false_208989199560861@lid_3EB0461725FC1E698AD069',
-  body: 'teste1827_imobsites',
+  body: 'teste1827_frontdesk',
   type: 'chat',
   t: 1768512935,
   from: '208989199560861@lid',
@@ -66,7 +66,7 @@ export const wppOnMessage = {
 /** `onpresencechanged`: `t` in milliseconds, `id` is a contact. */
 export const wppPresence = {
   event: 'onpresencechanged',
-  session: 'Pixel12 Digital',
+  session: 'Marketing Team',
   id: '5524988237604@c.us',
   isOnline: true,
   isGroup: false,
@@ -78,7 +78,7 @@ export const wppPresence = {
 /** `onack`: `id` is an object; `t` in seconds. */
 export const wppAck = {
   event: 'onack',
-  session: 'ImobSites',
+  session: 'FrontDesk',
   id: {
     fromMe: true,
     remote: '208989199560861@lid',
@@ -101,20 +101,20 @@ export const wppQrNoSession = {
 };
 
 /** `status-find` with the old and the new spelling (wppconnect.md §3.2). */
-export const wppStatusFindOld = { event: 'status-find', session: 'ImobSites', status: 'desconnectedMobile' };
-export const wppStatusFindNew = { event: 'status-find', session: 'ImobSites', status: 'disconnectedMobile' };
+export const wppStatusFindOld = { event: 'status-find', session: 'FrontDesk', status: 'desconnectedMobile' };
+export const wppStatusFindNew = { event: 'status-find', session: 'FrontDesk', status: 'disconnectedMobile' };
 
 /** `closesession` / `logoutsession` (wppconnect.md §4). */
 export const wppCloseSession = {
   event: 'closesession',
-  session: 'ImobSites',
-  message: 'Session: ImobSites disconnected',
+  session: 'FrontDesk',
+  message: 'Session: FrontDesk disconnected',
   connected: false,
 };
 export const wppLogoutSession = {
   event: 'logoutsession',
-  session: 'ImobSites',
-  message: 'Session: ImobSites logged out',
+  session: 'FrontDesk',
+  message: 'Session: FrontDesk logged out',
   connected: false,
 };
 
@@ -124,7 +124,7 @@ export const wppPhoneCode = { event: 'phoneCode', phoneCode: 'ABCD-EFGH', phone:
 /** `incomingcall`: the time is `offerTime`, the caller `peerJid`. */
 export const wppIncomingCall = {
   event: 'incomingcall',
-  session: 'ImobSites',
+  session: 'FrontDesk',
   id: 'CALL-1',
   peerJid: '5511984078606@c.us',
   offerTime: 1768513000,

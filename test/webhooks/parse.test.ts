@@ -29,7 +29,7 @@ function rejection(body: unknown): ResponseValidationError {
 describe('parseWebhook: real gateway envelopes (field notes §9)', () => {
   it('reads the inbound message envelope', () => {
     expect(parseWebhook(JSON.parse(GATEWAY_MESSAGE_JSON))).toEqual({
-      sessionId: 'ImobSites',
+      sessionId: 'FrontDesk',
       kind: 'message',
       rawEvent: 'message',
       at: new Date('2026-01-15T21:35:35.000Z'),
@@ -42,7 +42,7 @@ describe('parseWebhook: real gateway envelopes (field notes §9)', () => {
 
   it('reads connection.update as a contact presence with an ISO timestamp, not as activity', () => {
     expect(parseWebhook(JSON.parse(GATEWAY_CONNECTION_UPDATE_JSON))).toEqual({
-      sessionId: 'Pixel12 Digital',
+      sessionId: 'Marketing Team',
       kind: 'presence',
       rawEvent: 'connection.update',
       at: new Date('2026-01-15T19:07:06.497Z'),
@@ -96,7 +96,7 @@ describe('parseWebhook: real gateway envelopes (field notes §9)', () => {
 describe('parseWebhook: WPPConnect raw events (wppconnect.md §4)', () => {
   it('reads onmessage with t in seconds', () => {
     expect(parseWebhook(wppOnMessage)).toEqual({
-      sessionId: 'ImobSites',
+      sessionId: 'FrontDesk',
       kind: 'message',
       rawEvent: 'onmessage',
       at: new Date('2026-01-15T21:35:35.000Z'),
@@ -117,7 +117,7 @@ describe('parseWebhook: WPPConnect raw events (wppconnect.md §4)', () => {
   it('reads onpresencechanged with t in milliseconds; its id is a contact, not a message id', () => {
     const event = parseWebhook(wppPresence);
     expect(event).toEqual({
-      sessionId: 'Pixel12 Digital',
+      sessionId: 'Marketing Team',
       kind: 'presence',
       rawEvent: 'onpresencechanged',
       at: new Date('2026-01-15T19:07:06.490Z'),
@@ -157,7 +157,7 @@ describe('parseWebhook: WPPConnect raw events (wppconnect.md §4)', () => {
         kind: 'status_find',
         rawEvent: 'status-find',
         status: 'disconnectedMobile',
-        sessionId: 'ImobSites',
+        sessionId: 'FrontDesk',
       });
     }
     expect(parseWebhook({ event: 'status-find', status: 'browserClose' }).status).toBe('browserClose');
@@ -166,12 +166,12 @@ describe('parseWebhook: WPPConnect raw events (wppconnect.md §4)', () => {
   it('reads closesession, logoutsession, phoneCode and incomingcall', () => {
     expect(parseWebhook(wppCloseSession)).toMatchObject({
       kind: 'session_closed',
-      sessionId: 'ImobSites',
+      sessionId: 'FrontDesk',
       at: null,
     });
     expect(parseWebhook(wppLogoutSession)).toMatchObject({
       kind: 'session_logged_out',
-      sessionId: 'ImobSites',
+      sessionId: 'FrontDesk',
     });
     expect(parseWebhook(wppPhoneCode)).toMatchObject({
       kind: 'phone_code',
@@ -215,18 +215,18 @@ describe('parseWebhook: session id', () => {
     expect(id({ session: 42, channel: { id: 'x' } })).toBeNull();
   });
 
-  it('keeps the case of ids (ImobSites is not imobsites)', () => {
-    expect(parseWebhook({ event: 'onmessage', session: 'ImobSites' }).sessionId).toBe('ImobSites');
+  it('keeps the case of ids (FrontDesk is not frontdesk)', () => {
+    expect(parseWebhook({ event: 'onmessage', session: 'FrontDesk' }).sessionId).toBe('FrontDesk');
   });
 
   it('takes options.sessionId (from a per-session URL) when the body lacks it', () => {
-    expect(parseWebhook(wppQrNoSession, { sessionId: 'ImobSites' }).sessionId).toBe('ImobSites');
+    expect(parseWebhook(wppQrNoSession, { sessionId: 'FrontDesk' }).sessionId).toBe('FrontDesk');
   });
 
   it('lets options.sessionId win over the body (the gateway may send an alias, field notes §1)', () => {
     const body = JSON.parse(GATEWAY_CONNECTION_UPDATE_JSON);
-    expect(parseWebhook(body, { sessionId: 'pixel12digital' }).sessionId).toBe('pixel12digital');
-    expect(parseWebhook(body, { sessionId: '' }).sessionId).toBe('Pixel12 Digital');
+    expect(parseWebhook(body, { sessionId: 'marketing' }).sessionId).toBe('marketing');
+    expect(parseWebhook(body, { sessionId: '' }).sessionId).toBe('Marketing Team');
   });
 });
 

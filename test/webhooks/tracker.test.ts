@@ -28,11 +28,11 @@ describe('ActivityTracker', () => {
     ]) {
       expect(tracker.record(body)).not.toBeNull();
     }
-    expect(tracker.get('ImobSites')).toBeNull();
-    expect(tracker.get('Pixel12 Digital')).toBeNull();
+    expect(tracker.get('FrontDesk')).toBeNull();
+    expect(tracker.get('Marketing Team')).toBeNull();
 
     tracker.record(GATEWAY_MESSAGE_JSON);
-    expect(tracker.get('ImobSites')).toEqual(new Date('2026-01-15T21:35:35.000Z'));
+    expect(tracker.get('FrontDesk')).toEqual(new Date('2026-01-15T21:35:35.000Z'));
   });
 
   it('keeps the latest time; out-of-order deliveries never move it backwards', () => {
@@ -50,7 +50,7 @@ describe('ActivityTracker', () => {
 
     const byReceipt = new ActivityTracker({ clock: clock(), useReceiveTime: true });
     byReceipt.record(wppOnMessage);
-    expect(byReceipt.get('ImobSites')).toEqual(new Date(NOW));
+    expect(byReceipt.get('FrontDesk')).toEqual(new Date(NOW));
   });
 
   it('caps a time in the future at the receive time, so one skewed body cannot hide a zombie', () => {
@@ -61,13 +61,13 @@ describe('ActivityTracker', () => {
 
   it('answers many ids in one lastActivity call; unknown ids map to null; ids are case-sensitive', async () => {
     const tracker = new ActivityTracker({ clock: clock() });
-    tracker.record(message('ImobSites', 1_768_512_935));
-    tracker.record(message('pixel12digital', 1_768_500_000));
-    const result = await tracker.lastActivity(['ImobSites', 'imobsites', 'pixel12digital', 'never-seen']);
+    tracker.record(message('FrontDesk', 1_768_512_935));
+    tracker.record(message('marketing', 1_768_500_000));
+    const result = await tracker.lastActivity(['FrontDesk', 'frontdesk', 'marketing', 'never-seen']);
     expect([...result]).toEqual([
-      ['ImobSites', new Date(1_768_512_935_000)],
-      ['imobsites', null],
-      ['pixel12digital', new Date(1_768_500_000_000)],
+      ['FrontDesk', new Date(1_768_512_935_000)],
+      ['frontdesk', null],
+      ['marketing', new Date(1_768_500_000_000)],
       ['never-seen', null],
     ]);
     expect((await tracker.lastActivity([])).size).toBe(0);
@@ -84,8 +84,8 @@ describe('ActivityTracker', () => {
   it('uses the sessionId option for bodies without a session (WPPConnect after close-session)', () => {
     const tracker = new ActivityTracker({ clock: clock() });
     tracker.record({ event: 'onmessage', t: 1_768_512_935 }); // no session, nothing to key by
-    tracker.record({ event: 'onmessage', t: 1_768_512_935 }, { sessionId: 'ImobSites' });
-    expect(tracker.get('ImobSites')).toEqual(new Date(1_768_512_935_000));
+    tracker.record({ event: 'onmessage', t: 1_768_512_935 }, { sessionId: 'FrontDesk' });
+    expect(tracker.get('FrontDesk')).toEqual(new Date(1_768_512_935_000));
   });
 
   it('returns null and records nothing for invalid bodies, without throwing', () => {
@@ -112,14 +112,14 @@ describe('ActivityTracker', () => {
     const tracker = new ActivityTracker({ clock: clock() });
     tracker.record(wppOnMessage);
     tracker.clear();
-    expect(tracker.get('ImobSites')).toBeNull();
+    expect(tracker.get('FrontDesk')).toBeNull();
   });
 
   it('hands out copies: mutating a returned Date changes nothing', () => {
     const tracker = new ActivityTracker({ clock: clock() });
     tracker.record(wppOnMessage);
-    tracker.get('ImobSites')?.setTime(0);
-    expect(tracker.get('ImobSites')).toEqual(new Date(1_768_512_935_000));
+    tracker.get('FrontDesk')?.setTime(0);
+    expect(tracker.get('FrontDesk')).toEqual(new Date(1_768_512_935_000));
   });
 });
 

@@ -17,22 +17,22 @@ const server = useMsw();
 describe('WppConnectClient against the fake WPPConnect', () => {
   it('walks the real lifecycle: CLOSED answer, INITIALIZING, QRCODE with a QR, CONNECTED', async () => {
     const world = createWorld(server);
-    const first = await world.wppconnect.startSession('imobsites', {
-      webhook: 'https://app.test/hook/imobsites',
+    const first = await world.wppconnect.startSession('frontdesk', {
+      webhook: 'https://app.test/hook/frontdesk',
     });
     expect(first).toMatchObject({ status: 'CLOSED', qr: null });
-    expect((await world.wppconnect.getStatus('imobsites')).status).toBe('INITIALIZING');
+    expect((await world.wppconnect.getStatus('frontdesk')).status).toBe('INITIALIZING');
     world.clock.advance(2_000);
-    const qr = await world.wppconnect.getStatus('imobsites');
+    const qr = await world.wppconnect.getStatus('frontdesk');
     expect(qr.status).toBe('QRCODE');
-    expect(qr.qr?.urlcode).toBe(world.fakeWpp.session('imobsites')?.urlcode);
+    expect(qr.qr?.urlcode).toBe(world.fakeWpp.session('frontdesk')?.urlcode);
     expect(qr.qr?.base64).toMatch(/^iVBOR/);
-    world.fakeWpp.scan('imobsites');
-    const connected = await world.wppconnect.getStatus('imobsites');
+    world.fakeWpp.scan('frontdesk');
+    const connected = await world.wppconnect.getStatus('frontdesk');
     expect(connected).toMatchObject({ status: 'CONNECTED', qr: null, staleQr: true });
-    expect(await world.wppconnect.checkConnection('imobsites')).toEqual({ ok: true, message: 'Connected' });
-    expect(await world.wppconnect.getPhoneNumber('imobsites')).toMatch(/@c\.us$/);
-    expect(world.fakeWpp.session('imobsites')?.webhook).toBe('https://app.test/hook/imobsites');
+    expect(await world.wppconnect.checkConnection('frontdesk')).toEqual({ ok: true, message: 'Connected' });
+    expect(await world.wppconnect.getPhoneNumber('frontdesk')).toMatch(/@c\.us$/);
+    expect(world.fakeWpp.session('frontdesk')?.webhook).toBe('https://app.test/hook/frontdesk');
   });
 
   it('caches one token per session and sends it as a Bearer header', async () => {

@@ -1,5 +1,5 @@
 /**
- * `whatsapp-gateway demo` (`npm run demo`): the ImobSites story, told by running the real commands against
+ * `whatsapp-gateway demo` (`npm run demo`): the lost-propagation story, told by running the real commands against
  * an in-process simulator, with a plain-language heading before each step.
  * @module
  */
@@ -38,7 +38,7 @@ async function run(ctx: CommandContext): Promise<number> {
   const started = ctx.now();
   const deadline = AbortSignal.timeout(DEMO_DEADLINE_MS);
   const signal = ctx.io.signal ? AbortSignal.any([ctx.io.signal, deadline]) : deadline;
-  const sim = await startSimulator({ scenario: 'imobsites', now: ctx.now() });
+  const sim = await startSimulator({ scenario: 'lost-propagation', now: ctx.now() });
   // The demo's restarts go to a throwaway store: they must not count against real sessions of the same name.
   const storeDir = await mkdtemp(join(tmpdir(), 'whatsapp-gateway-demo-'));
   const io: CliIo = {
@@ -57,23 +57,23 @@ async function run(ctx: CommandContext): Promise<number> {
     out.line(out.style.bold(`$ ${text}`));
   };
   try {
-    out.line(out.style.bold('whatsapp-gateway demo: the ImobSites story, on a simulator'));
+    out.line(out.style.bold('whatsapp-gateway demo: the lost-propagation story, on a simulator'));
 
     heading('1. The set-up');
     say('A fake WhatsApp gateway and a fake WPPConnect server are running on this machine');
     say(`(${sim.gatewayUrl} and ${sim.wppconnectUrl}). No phone, nothing beyond 127.0.0.1.`);
     say('The gateway is what apps talk to; WPPConnect is the server behind it that really runs WhatsApp.');
-    say('Both behave like production, including its worst fault: when the channel "imobsites" was created,');
+    say('Both behave like production, including its worst fault: when the channel "frontdesk" was created,');
     say('the gateway answered "Session created successfully" but never passed it on to WPPConnect.');
     say('So no QR code ever appeared, and nothing said why.');
-    say('Three other channels are live: pixel12digital (last message 5 minutes ago), suporte (connected,');
-    say('but silent for 9 hours) and vendas (connected, never a message).');
+    say('Three other channels are live: marketing (last message 5 minutes ago), helpdesk (connected,');
+    say('but silent for 9 hours) and orders (connected, never a message).');
 
     heading('2. Ask the doctor');
-    say('"Why is there no QR code for imobsites?" The doctor checks each link of the chain in order,');
+    say('"Why is there no QR code for frontdesk?" The doctor checks each link of the chain in order,');
     say('and under each failure says what to do.');
-    command('whatsapp-gateway doctor imobsites');
-    await doctorCommand.run(['imobsites'], sub);
+    command('whatsapp-gateway doctor frontdesk');
+    await doctorCommand.run(['frontdesk'], sub);
     out.line();
     say(
       'Note the gateway now says "disconnected": to the gateway, a session WPPConnect never received looks',
@@ -84,10 +84,10 @@ async function run(ctx: CommandContext): Promise<number> {
     say('`create` does not take the gateway’s word for it: it checks WPPConnect itself, finds the session');
     say('missing there, starts it on WPPConnect directly, and waits for the QR code. Then it keeps watching');
     say('until the phone scans it (here the demo plays the phone, through the simulator).');
-    command('whatsapp-gateway create imobsites');
+    command('whatsapp-gateway create frontdesk');
     const phoneDone = new AbortController();
-    const phone = playPhone(out, sim, 'imobsites', AbortSignal.any([signal, phoneDone.signal]));
-    const created = await createCommand.run(['imobsites'], sub);
+    const phone = playPhone(out, sim, 'frontdesk', AbortSignal.any([signal, phoneDone.signal]));
+    const created = await createCommand.run(['frontdesk'], sub);
     phoneDone.abort(); // when create failed before the QR, the phone stops waiting for one
     await phone.catch(() => undefined);
     if (created !== ExitCode.ok) {
@@ -103,7 +103,7 @@ async function run(ctx: CommandContext): Promise<number> {
     await sessionsCommand.run([], sub);
 
     heading('What now');
-    say('suporte is a zombie: connected by every probe, yet no message for 9 hours. vendas is quiet, not');
+    say('helpdesk is a zombie: connected by every probe, yet no message for 9 hours. orders is quiet, not');
     say('dead: it never had a message to miss. `whatsapp-gateway healthcheck --repair` restarts zombies');
     say('from cron. `whatsapp-gateway simulate` keeps this simulator running so you can try every command.');
     out.line();
@@ -118,12 +118,12 @@ async function run(ctx: CommandContext): Promise<number> {
 /** The `demo` command. */
 export const demoCommand = defineCommand({
   name: 'demo',
-  summary: 'the ImobSites story on a built-in simulator, in a few seconds',
+  summary: 'the lost-propagation story on a built-in simulator, in a few seconds',
   usage: '',
-  description: `Starts the simulator in this process (free ports on 127.0.0.1, the "imobsites" scenario), then runs, with a short explanation before each step:
-  1. doctor imobsites   — ✗ "not on WPPConnect": the gateway never propagated the session, and the remedy;
-  2. create imobsites   — detects the lost propagation, starts the session on WPPConnect, draws the QR code, and the demo plays the phone that scans it;
-  3. sessions           — one connected channel, one zombie, one quiet one, and imobsites now connected.
+  description: `Starts the simulator in this process (free ports on 127.0.0.1, the "lost-propagation" scenario), then runs, with a short explanation before each step:
+  1. doctor frontdesk   — ✗ "not on WPPConnect": the gateway never propagated the session, and the remedy;
+  2. create frontdesk   — detects the lost propagation, starts the session on WPPConnect, draws the QR code, and the demo plays the phone that scans it;
+  3. sessions           — one connected channel, one zombie, one quiet one, and frontdesk now connected.
 No network beyond 127.0.0.1, a few seconds, and everything is closed at the end.`,
   options: [],
   exitCodes: 'Exit codes: 0 the story ran as expected, 1 it did not (the output says where).',

@@ -1,6 +1,6 @@
 /**
- * `whatsapp-gateway healthcheck`: the cron job (the successor of Pixel Hub's
- * `scripts/healthcheck_whatsapp_sessions.php`, with the same flags `--dry-run` and `--silent-hours`): one line
+ * `whatsapp-gateway healthcheck`: the cron job (the successor of
+ * a PHP script, `healthcheck_whatsapp_sessions.php`, with the same flags `--dry-run` and `--silent-hours`): one line
  * per session, a summary, and an exit code that says whether all is well.
  * @module
  */

@@ -51,9 +51,9 @@ export function printSimulator(out: Output, sim: Simulator, scenario: ScenarioNa
   out.line();
   out.line('then try:');
   out.line('  whatsapp-gateway sessions');
-  out.line('  whatsapp-gateway doctor imobsites');
-  out.line('  whatsapp-gateway create imobsites');
-  out.line(`  curl -X POST ${sim.scanUrl}/imobsites     # the phone scans the QR`);
+  out.line('  whatsapp-gateway doctor frontdesk');
+  out.line('  whatsapp-gateway create frontdesk');
+  out.line(`  curl -X POST ${sim.scanUrl}/frontdesk     # the phone scans the QR`);
   out.line('  whatsapp-gateway healthcheck');
   out.line();
   out.line(style.dim('Ctrl+C stops the simulator.'));
@@ -69,7 +69,7 @@ function untilAborted(signal: AbortSignal | undefined): Promise<void> {
 
 async function run({ values }: ParsedCommand, ctx: CommandContext): Promise<number> {
   const command = 'simulate';
-  const scenario = stringOption(values, 'scenario') ?? 'imobsites';
+  const scenario = stringOption(values, 'scenario') ?? 'lost-propagation';
   if (!isScenario(scenario)) {
     const suggestion = didYouMean(scenario, SCENARIOS);
     throw new UsageError(
@@ -122,7 +122,7 @@ export const simulateCommand = defineCommand({
   description: `Starts a fake gateway and a fake WPPConnect on 127.0.0.1 (the SDK's own test fakes: WPPConnect's real status machine, the gateway's real faults), seeds a scenario, and runs until Ctrl+C (SIGINT or SIGTERM). Real time, short timings: a QR appears 0.8 s after a start, rotates every 15 s, and an unscanned session closes after 2 minutes.
 
 Scenarios:
-${SCENARIOS.map((name) => `  ${name}${name === 'imobsites' ? ' (the default)' : ''}\n${SCENARIO_TEXT[name].map((line) => `    ${line}`).join('\n')}`).join('\n')}
+${SCENARIOS.map((name) => `  ${name}${name === 'lost-propagation' ? ' (the default)' : ''}\n${SCENARIO_TEXT[name].map((line) => `    ${line}`).join('\n')}`).join('\n')}
 
 It also serves, on a third port:
   GET  /simulator/activity      { "<id>": "<ISO time of the last message>" | null } (for --activity-url)
@@ -134,7 +134,7 @@ It prints the env lines to export in another terminal, with the simulator's secr
     {
       title: 'Options',
       options: {
-        scenario: { type: 'string', arg: 'name', help: 'what to seed', default: 'imobsites' },
+        scenario: { type: 'string', arg: 'name', help: 'what to seed', default: 'lost-propagation' },
         port: {
           type: 'string',
           arg: 'n',
