@@ -16,6 +16,8 @@ export type Body =
   | { kind: 'too-deep'; limit: number; text: string };
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
+/** One decoder for every body: `decode()` without `stream` keeps no state between calls. */
+const UTF8 = new TextDecoder();
 
 /**
  * Deepest JSON nesting accepted. `JSON.parse` copes with any depth, but the parsed value is kept (a channel's
@@ -132,7 +134,7 @@ export async function readBody(
   if (contentType.startsWith('image/') || contentType.startsWith('application/octet-stream')) {
     return { kind: 'binary', bytes, contentType };
   }
-  const text = new TextDecoder().decode(bytes);
+  const text = UTF8.decode(bytes);
   const trimmed = text.trimStart();
   const looksJson = trimmed.startsWith('{') || trimmed.startsWith('[');
   if (contentType.includes('json') || (looksJson && !contentType.includes('html'))) {

@@ -16,7 +16,7 @@
  *   headers; the SDK's errors are built redacted, with the service, route and retry count.
  * @module
  */
-import ky, { type KyInstance, TimeoutError as KyTimeoutError } from 'ky';
+import ky, { type KyInstance, TimeoutError as KyTimeoutError, type Options } from 'ky';
 import type { z } from 'zod';
 import {
   AbortError,
@@ -134,6 +134,20 @@ interface HookContext {
   requestId: string | undefined;
 }
 
+/** What the redactor of one request needs beyond the transport's own secrets. */
+interface RequestSecrets {
+  secretParams: Record<string, string> | undefined;
+  headers: Record<string, string>;
+}
+
+/** The description of a request that the user's header function and hooks see: never a secret. */
+function requestInfo(service: Exclude<Service, 'sdk'>, spec: RequestSpec): RequestInfo {
+  const info: RequestInfo = { service, method: spec.method, route: spec.route };
+  const sessionId = spec.params?.['session'] ?? spec.params?.['id'];
+  if (sessionId !== undefined) info.sessionId = sessionId;
+  return info;
+}
+
 /** @internal */
 export class Transport {
   readonly service: Exclude<Service, 'sdk'>;
@@ -150,8 +164,13 @@ export class Transport {
   readonly #userHeaders: ((request: RequestInfo) => Record<string, string> | undefined) | undefined;
   readonly #reserved: ReadonlySet<string>;
   readonly #hooks: boolean;
-  /** The redactor of the request behind each result: it knows that request's secret params and headers. */
-  readonly #resultRedactors = new WeakMap<HttpResult, Redactor>();
+  /**
+   * What the redactor of the request behind each result needs (its secret params and headers). The redactor
+   * itself is built only when an error is: the success path never redacts anything.
+   */
+  readonly #resultSecrets = new WeakMap<HttpResult, RequestSecrets>();
+  /** Each route template split once into literal parts and `{name}` slots (routes are a small fixed set). */
+  readonly #routes = new Map<string, readonly string[]>();
 
   constructor(options: TransportOptions) {
     this.service = options.service;
@@ -214,13 +233,28 @@ export class Transport {
   }
 
   #url(spec: RequestSpec): string {
-    const values = { ...spec.params, ...spec.secretParams };
-    const path = spec.route.replace(/\{(\w+)\}/g, (_, name: string) => {
-      const value = values[name];
+    let parts = this.#routes.get(spec.route);
+    if (!parts) {
+      // Odd indexes are placeholder names: '/api/{session}/x'.split(...) → ['/api/', 'session', '/x'].
+      parts = spec.route.split(/\{(\w+)\}/);
+      this.#routes.set(spec.route, parts);
+    }
+    let url = this.#baseUrl + parts[0];
+    for (let i = 1; i < parts.length; i += 2) {
+      const name = parts[i]!;
+      const value = spec.secretParams?.[name] ?? spec.params?.[name];
       if (value === undefined) throw new Error(`route ${spec.route} is missing {${name}}`);
-      return encodeURIComponent(value);
-    });
-    return this.#baseUrl + path;
+      url += encodeURIComponent(value) + parts[i + 1];
+    }
+    return url;
+  }
+
+  /** The redactor of one request: the transport's, plus that request's secret params and credential headers. */
+  #requestRedactor(secrets: RequestSecrets): Redactor {
+    return this.#redactor.with([
+      ...Object.values(secrets.secretParams ?? {}),
+      ...sensitiveValues(secrets.headers),
+    ]);
   }
 
   /**
@@ -234,71 +268,97 @@ export class Transport {
     const timeoutMs = call.timeoutMs ?? this.#timeoutMs;
     const idempotent = spec.idempotent ?? IDEMPOTENT_METHODS.has(spec.method);
     const limit = idempotent ? (call.maxRetries ?? this.#retry.limit) : 0;
-    const info: RequestInfo = { service: this.service, method: spec.method, route: spec.route };
-    const sessionId = spec.params?.['session'] ?? spec.params?.['id'];
-    if (sessionId !== undefined) info.sessionId = sessionId;
+    // The description the user's header function and hooks see: built only when there are some.
+    const info = this.#userHeaders || this.#hooks ? requestInfo(this.service, spec) : undefined;
     const headers: Record<string, string> = this.#userHeaders
       ? {
           ...this.#headers,
-          ...checkUserHeaders(this.#userHeaders(info), this.#reserved, 'options.headers()'),
+          ...checkUserHeaders(this.#userHeaders(info!), this.#reserved, 'options.headers()'),
           ...spec.headers,
         }
-      : { ...this.#headers, ...spec.headers };
+      : spec.headers
+        ? { ...this.#headers, ...spec.headers }
+        : { ...this.#headers };
     if (call.requestId) headers['x-request-id'] = call.requestId;
-    const redactor = this.#redactor.with([
-      ...Object.values(spec.secretParams ?? {}),
-      ...sensitiveValues(headers),
-    ]);
+    // What this request's redactor needs; the redactor itself is built only on an error path.
+    const secrets: RequestSecrets = { secretParams: spec.secretParams, headers };
     const url = this.#url(spec);
-    const base = { service: this.service, method: spec.method, path: spec.route, requestId: call.requestId };
+    const debug = this.#logger?.debug !== undefined;
+    // One budget per attempt, over the headers *and* the body: ky's timeout covers the headers, a timer
+    // the rest of the budget while the body is read (a proxy that sends headers and then stalls must not
+    // hang the call). No AbortSignal is made per call: each costs more than the request's own work.
+    const budget = Number.isFinite(timeoutMs)
+      ? Math.min(Math.max(1, Math.ceil(timeoutMs)), MAX_TIMER_MS)
+      : undefined;
+    // The options ky gets, the same object for every attempt (ky copies what it keeps).
+    const kyOptions: Options = { method: spec.method, headers, timeout: budget ?? false };
+    if (spec.json !== undefined) kyOptions.json = spec.json;
+    if (signal) kyOptions.signal = signal;
 
     for (let attempt = 0; ; attempt++) {
-      const context = { ...base, retryCount: attempt };
+      const context: ErrorContext = {
+        service: this.service,
+        method: spec.method,
+        path: spec.route,
+        requestId: call.requestId,
+        retryCount: attempt,
+      };
       if (signal?.aborted) throw new AbortError('The call was aborted before it was sent', context);
       const started = performance.now();
-      // One budget per attempt, over the headers *and* the body: ky's timeout covers the headers, a timer
-      // the rest of the budget while the body is read (a proxy that sends headers and then stalls must not
-      // hang the call). No AbortSignal is made per call: each costs more than the request's own work.
-      const budget = Number.isFinite(timeoutMs)
-        ? Math.min(Math.max(1, Math.ceil(timeoutMs)), MAX_TIMER_MS)
-        : undefined;
+      if (this.#hooks) {
+        kyOptions.context = {
+          info: info!,
+          attempt,
+          started,
+          requestId: call.requestId,
+        } satisfies HookContext;
+      }
       let response: Response;
       try {
-        response = await this.#ky(url, {
-          method: spec.method,
-          headers,
-          ...(spec.json === undefined ? {} : { json: spec.json }),
-          timeout: budget ?? false,
-          ...(signal ? { signal } : {}),
-          ...(this.#hooks
-            ? { context: { info, attempt, started, requestId: call.requestId } satisfies HookContext }
-            : {}),
-        });
+        response = await this.#ky(url, kyOptions);
       } catch (thrown) {
         if (thrown instanceof InvalidArgumentError) throw thrown; // a hook tried to set a credential header
-        const error = this.#transportError(thrown, signal, timeoutMs, context, redactor);
+        const error = this.#transportError(
+          thrown,
+          signal,
+          timeoutMs,
+          context,
+          this.#requestRedactor(secrets),
+        );
         const retryable = !(error instanceof AbortError);
         if (retryable && attempt < limit) {
           await this.#wait(backoffDelay(this.#retry, attempt, this.#random), signal, context, error);
           continue;
         }
-        this.log('debug', 'request failed', { ...context, error: error.code });
+        if (debug) this.log('debug', 'request failed', { ...context, error: error.code });
         throw error;
       }
 
+      const responseHeaders = response.headers;
       const requestId =
-        response.headers.get('x-request-id') ?? response.headers.get('x-correlation-id') ?? call.requestId;
-      const answered = { ...context, status: response.status, ...(requestId ? { requestId } : {}) };
-      this.log('debug', 'request', { ...answered, elapsedMs: Math.round(performance.now() - started) });
-
-      const redirected = redirectError(response, url, answered, redactor);
-      if (redirected) {
-        void response.body?.cancel().catch(() => undefined); // not awaited: see the retry branch below
-        throw redirected;
+        responseHeaders.get('x-request-id') ?? responseHeaders.get('x-correlation-id') ?? call.requestId;
+      const answered = context as ErrorContext & { status: number };
+      answered.status = response.status;
+      if (requestId) answered.requestId = requestId;
+      if (debug) {
+        this.log('debug', 'request', { ...answered, elapsedMs: Math.round(performance.now() - started) });
       }
 
-      if (RETRYABLE_STATUSES.has(response.status) && attempt < limit) {
-        const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+      // redirectError's own test, cheaply first: the redactor is built only for a redirect.
+      if (
+        (response.status >= 300 && response.status < 400) ||
+        response.redirected ||
+        response.type === 'opaqueredirect'
+      ) {
+        const redirected = redirectError(response, url, answered, this.#requestRedactor(secrets));
+        if (redirected) {
+          void response.body?.cancel().catch(() => undefined); // not awaited: see the retry branch below
+          throw redirected;
+        }
+      }
+
+      if (attempt < limit && RETRYABLE_STATUSES.has(response.status)) {
+        const retryAfter = parseRetryAfter(responseHeaders.get('retry-after'));
         if (retryAfter === undefined || retryAfter <= this.#retry.maxRetryAfterMs) {
           // Free the connection without waiting: some stream sources (MSW among them) never settle a cancel.
           void response.body?.cancel().catch(() => undefined);
@@ -314,7 +374,13 @@ export class Transport {
         body = await readBody(response, this.#maxBodyBytes, signal, left);
       } catch (thrown) {
         // A body that stalls or breaks off is retried like a request that got no answer.
-        const error = this.#transportError(thrown, signal, timeoutMs, answered, redactor);
+        const error = this.#transportError(
+          thrown,
+          signal,
+          timeoutMs,
+          answered,
+          this.#requestRedactor(secrets),
+        );
         if (!(error instanceof AbortError) && attempt < limit) {
           await this.#wait(backoffDelay(this.#retry, attempt, this.#random), signal, answered, error);
           continue;
@@ -324,24 +390,24 @@ export class Transport {
       if (response.ok) {
         const result: HttpResult = {
           status: response.status,
-          headers: response.headers,
+          headers: responseHeaders,
           body,
           retryCount: attempt,
           requestId,
           context: answered,
         };
-        this.#resultRedactors.set(result, redactor);
+        this.#resultSecrets.set(result, secrets);
         return result;
       }
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      const retryAfterMs = parseRetryAfter(responseHeaders.get('retry-after'));
       throw errorFromAnswer(
         {
           context: answered,
-          headers: response.headers,
+          headers: responseHeaders,
           body,
           ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
         },
-        redactor,
+        this.#requestRedactor(secrets),
       );
     }
   }
@@ -361,16 +427,16 @@ export class Transport {
    */
   validate<S extends z.ZodType>(result: HttpResult, schema: S): z.output<S> {
     const { body } = result;
-    const redactor = this.#redactorOf(result);
     if (body.kind !== 'json') {
       throw new ResponseValidationError(`Expected a JSON answer but got ${describeBody(body)}`, {
         ...result.context,
-        ...excerptOf(body, redactor),
+        ...excerptOf(body, this.#redactorOf(result)),
         issues: [{ path: '', message: `expected JSON, got ${body.kind}` }],
       });
     }
     const parsed = schema.safeParse(body.value);
     if (parsed.success) return parsed.data;
+    const redactor = this.#redactorOf(result);
     const issues: ValidationIssue[] = parsed.error.issues.slice(0, 10).map((issue) => ({
       // Keys are data too (a record keyed by token), so the path is redacted like the message.
       path: redactor.text(issue.path.map(String).join('.')),
@@ -392,7 +458,8 @@ export class Transport {
   }
 
   #redactorOf(result: HttpResult): Redactor {
-    return this.#resultRedactors.get(result) ?? this.#redactor;
+    const secrets = this.#resultSecrets.get(result);
+    return secrets ? this.#requestRedactor(secrets) : this.#redactor;
   }
 
   async #wait(ms: number, signal: AbortSignal | undefined, context: ErrorContext, last?: WhatsAppSdkError) {
