@@ -1,6 +1,7 @@
 /**
  * Fleet listing: `manager.listSessions()` over a CONNECTED fleet in which 80 % of the sessions had a message
- * within the last two minutes, with every WPPConnect answer 20 ms away.
+ * within the last two minutes, with every WPPConnect answer 20 ms away. The fakes run in a child process
+ * (bench/lib/server-child.ts), so this process's CPU and event loop are the SDK's.
  *
  * Compared, side by side, with the ideal for bounded concurrency (`ceil(calls / concurrency) × 20 ms`, calls
  * counted in the fake's log) and with a sequential loop (one status query per session, awaited one by one:
@@ -9,6 +10,7 @@
  * @module
  */
 
+import { childRig } from './lib/child-servers.js';
 import {
   FLEET_CONCURRENCY,
   FLEET_CONTEXT_COLUMNS,
@@ -17,8 +19,7 @@ import {
 } from './lib/columns.js';
 import { barePoolOnce, type Listing, listOnce, type RunOptions, sequentialOnce } from './lib/fleet-runs.js';
 import { type BenchResult, progress, runBenchmark, type Table, type Target } from './lib/report.js';
-import { httpRig } from './lib/rig.js';
-import { FLEET_MIX, seedFleet, sessionIds } from './lib/servers.js';
+import { FLEET_MIX, sessionIds } from './lib/servers.js';
 import { formatMs, formatRatio, formatSpread, median, summarize } from './lib/stats.js';
 
 const LATENCY_MS = 20;
@@ -56,20 +57,20 @@ interface SizeRuns {
 
 export function fleet(): Promise<BenchResult> {
   return runBenchmark('fleet', '2. Fleet listing', async () => {
-    const rig = await httpRig({ latencyMs: LATENCY_MS, autoCloseMs: 0 });
+    const rig = await childRig({ latencyMs: LATENCY_MS, autoCloseMs: 0 });
     try {
       const perSize = new Map<number, SizeRuns>();
       let seeded = 0;
-      const grow = (size: number) => {
+      const grow = async (size: number) => {
         // The fleet grows in place: the sessions of the smaller sizes are the first ones of the larger.
         const ids = sessionIds(size);
-        seedFleet(rig.wpp, rig.gateway, ids.slice(seeded));
+        await rig.seed(ids.slice(seeded));
         seeded = size;
         return ids;
       };
       const context: Array<{ name: string; listing: Listing; concurrency: number }> = [];
       for (const size of SIZES) {
-        const ids = grow(size);
+        const ids = await grow(size);
         // JIT and connection pool warm-up, on the smallest fleet only.
         if (size === SIZES[0]) for (let i = 0; i < 3; i++) await listOnce(rig, ids, { warm: true });
         const runs: SizeRuns = { sdk: [], sequential: [], speedups: [] };
@@ -129,7 +130,7 @@ export function fleet(): Promise<BenchResult> {
 
       // 10,000 sessions: one listing, one healthcheck, one sequential loop (200 s) would be too long:
       // its time is extrapolated from the 1,000-session loops, which are linear.
-      const largeIds = grow(LARGE);
+      const largeIds = await grow(LARGE);
       const large = {
         list: await listOnce(rig, largeIds, { warm: true }),
         healthcheck: await listOnce(rig, largeIds, { warm: true, op: 'healthcheck' }),
@@ -243,12 +244,12 @@ export function fleet(): Promise<BenchResult> {
       const notes = [
         `WPPConnect calls per session at ${HEADLINE.toLocaleString('en-US')} sessions: ${calls.median.toFixed(3)} (${describeCalls(head.sdk[0]!)}), against ${perSession(before).toFixed(3)} when every CONNECTED session is probed. The sessions with a message in the last two minutes skip check-connection-session: a dead page delivers no messages, so the message proves the page alive when it came. show-all-sessions is read once per listing.`,
         `Before this release (every CONNECTED session probed, 8 at a time) the same listing took ${formatMs(before.ms)}, ${formatRatio(sequentialMs / before.ms)} faster than the sequential loop; now ${formatMs(headMs)}, ${formatRatio(speedup.median)} (median of ${head.speedups.length} blocks).`,
-        `Against the ideal, which counts nothing but the ${LATENCY_MS} ms per call: a bare \`fetch\` pool making the same calls ${DEFAULT_CONCURRENCY} sessions at a time, with no SDK, takes ${formatRatio(bare.ms / ideal(bare))} of it on this machine (the fakes' timers fire late, both ends of every HTTP exchange run in this one process, the CPU is shared); the SDK's listing takes ${formatRatio(headMs / bare.ms)} of the bare pool's time.`,
+        `Against the ideal, which counts nothing but the ${LATENCY_MS} ms per call: a bare \`fetch\` pool making the same calls ${DEFAULT_CONCURRENCY} sessions at a time, with no SDK, takes ${formatRatio(bare.ms / ideal(bare))} of it on this machine (the fakes' timers fire late and the two cores are shared with the fakes' process and anything else running); the SDK's listing takes ${formatRatio(headMs / bare.ms)} of the bare pool's time.`,
         `At ${LARGE.toLocaleString('en-US')} sessions: listSessions ${formatMs(large.list.ms)} (${formatRatio(large.list.ms / ideal(large.list))} of its ideal), healthcheck ${formatMs(large.healthcheck.ms)}; the sequential loop would take about ${formatMs(perSessionSequential * LARGE)} (extrapolated from the ${HEADLINE.toLocaleString('en-US')}-session loops, which are linear at ${formatMs(perSessionSequential)} per session). CPU per WPPConnect call: ${cpuHead.toFixed(2)} ms at ${HEADLINE.toLocaleString('en-US')} sessions, ${cpuLarge.toFixed(2)} ms at ${LARGE.toLocaleString('en-US')}.`,
       ];
       return {
         setup: [
-          `Fakes behind node:http on 127.0.0.1: FakeWppConnect with \`latencyMs: ${LATENCY_MS}\` on every answer, FakeGateway with \`staleStatus: true\` so its own list answers at once from its store (without it, the fake gateway's list would itself ask WPPConnect once per channel, one by one, exactly the sequential baseline).`,
+          `Fakes behind node:http on 127.0.0.1, in a child process (as a real server is: a server in the measuring process would share its event loop, so its 20 ms timers would fire late whenever the SDK is busy, and its CPU would be counted as the SDK's): FakeWppConnect with \`latencyMs: ${LATENCY_MS}\` on every answer, FakeGateway with \`staleStatus: true\` so its own list answers at once from its store (without it, the fake gateway's list would itself ask WPPConnect once per channel, one by one, exactly the sequential baseline).`,
           `Every session seeded CONNECTED with a live page and listed \`connected\` by the gateway; the activity source answers in one call, ${FLEET_MIX.recentShare * 100} % of the sessions (four in every five) with a message 30 s ago and the rest 1 h ago (outside the 2-minute window, inside the 4-hour zombie threshold). Every listing is checked to return them all connected and not zombies.`,
           `SDK: built package, \`new SessionManager({ gateway, wppconnect, activity })\` with default options (concurrency ${DEFAULT_CONCURRENCY}, adaptive, liveness probe on, \`recentMessageMs\` 120 000). Steady state: the WPPConnect client’s token store already holds a token per session.`,
           'Sequential loop: `for (const id of ids) await wppconnect.getStatus(id)` with cached tokens, one WPPConnect call per session.',

@@ -15,7 +15,7 @@ import { readBody } from '../src/http/body.js';
 import { PIECES_COLUMNS } from './lib/columns.js';
 import type { Table } from './lib/report.js';
 import { loadSdk, sdk } from './lib/sdk.js';
-import { median, microsPerCall } from './lib/stats.js';
+import { cpuMicrosPerCall, median } from './lib/stats.js';
 
 const BODY = JSON.stringify({
   success: true,
@@ -66,15 +66,15 @@ async function pieces(): Promise<Record<string, () => unknown>> {
   };
 }
 
-/** Times one piece in this process: the median of {@link PASSES} passes, after a warm-up. */
+/** Times one piece's CPU cost in this process: the median of {@link PASSES} passes, after a warm-up. */
 async function timePiece(name: string): Promise<number> {
   const fn = (await pieces())[name];
   if (!fn) throw new Error(`no piece named ${name}`);
-  await microsPerCall(fn, WARMUP);
+  await cpuMicrosPerCall(fn, WARMUP);
   const passes: number[] = [];
   for (let i = 0; i < PASSES; i++) {
     globalThis.gc?.();
-    passes.push(await microsPerCall(fn, CALLS));
+    passes.push(await cpuMicrosPerCall(fn, CALLS));
   }
   return median(passes);
 }
@@ -94,7 +94,7 @@ export async function cpuBreakdown(): Promise<{ table: Table; us: Record<string,
   }
   const us = Object.fromEntries([...samples].map(([name, values]) => [name, median(values)]));
   const table: Table = {
-    title: `CPU breakdown: µs per call with a fetch stub (no network); each piece timed in ${ROUNDS} fresh processes taking turns, each the median of ${PASSES} passes × ${CALLS.toLocaleString('en-US')} calls after ${WARMUP.toLocaleString('en-US')} warm-up calls; the median of the ${ROUNDS} is shown`,
+    title: `CPU breakdown: CPU µs per call (process user + system time) with a fetch stub (no network); each piece timed in ${ROUNDS} fresh processes taking turns, each the median of ${PASSES} passes × ${CALLS.toLocaleString('en-US')} calls after ${WARMUP.toLocaleString('en-US')} warm-up calls; the median of the ${ROUNDS} is shown`,
     columns: PIECES_COLUMNS,
     rows: Object.entries(us).map(([name, value]) => [name, value.toFixed(1)]),
   };

@@ -14,9 +14,11 @@ export const TARGET_COLUMNS = ['Target', 'Goal', 'Measured', 'Result'];
 
 export const PER_CALL_COLUMNS = [
   'Variant',
-  'Median per call',
-  'vs raw fetch (min / median / max of blocks)',
-  'vs ky alone (min / median / max of blocks)',
+  'Client CPU per call (median)',
+  'Wall time per call (median)',
+  'CPU vs raw fetch (min / median / max of blocks)',
+  'CPU vs ky alone (min / median / max of blocks)',
+  'Wall vs ky alone (min / median / max of blocks)',
 ];
 export const PIECES_COLUMNS = ['Piece', 'µs per call'];
 

@@ -4,7 +4,7 @@
  * @module
  */
 import type { SessionManagerOptions } from '../../src/index.js';
-import type { Rig } from './rig.js';
+import type { ChildRig } from './child-servers.js';
 import { warmTokens } from './rig.js';
 import { sdk } from './sdk.js';
 import { CountingActivity, FLEET_MIX } from './servers.js';
@@ -13,22 +13,13 @@ import { timed } from './stats.js';
 /** One listing, with what it cost on the wire. */
 export interface Listing {
   ms: number;
-  /** CPU time of the whole process (SDK and fakes share it) during the listing. */
+  /** CPU time of the measuring process (the SDK's; the fakes run in a child process) during the listing. */
   cpuMs: number;
   sessions: number;
   wppCalls: number;
   gatewayCalls: number;
   activityCalls: number;
   byRoute: Record<string, number>;
-}
-
-function countRoutes(rig: Rig): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const call of rig.wpp.calls) {
-    const route = call.route.replace('/api/{session}/', '').replace('/api/{secretkey}/', '');
-    counts[route] = (counts[route] ?? 0) + 1;
-  }
-  return counts;
 }
 
 /** What a run may change from the defaults. */
@@ -42,11 +33,11 @@ export interface RunOptions {
   >;
 }
 
-export async function listOnce(rig: Rig, ids: readonly string[], options: RunOptions): Promise<Listing> {
-  const { gateway, wppconnect } = rig.clients(options.warm ? warmTokens(rig.wpp, ids) : undefined);
+export async function listOnce(rig: ChildRig, ids: readonly string[], options: RunOptions): Promise<Listing> {
+  const { gateway, wppconnect } = rig.clients(options.warm ? warmTokens(rig, ids) : undefined);
   const activity = new CountingActivity();
   const manager = new sdk.SessionManager({ gateway, wppconnect, activity, ...options.manager });
-  rig.clearCalls();
+  await rig.clearCalls();
   const cpuBefore = process.cpuUsage();
   const { value, ms } = await timed(async () =>
     options.op === 'healthcheck'
@@ -61,21 +52,19 @@ export async function listOnce(rig: Rig, ids: readonly string[], options: RunOpt
     ms,
     cpuMs: (cpu.user + cpu.system) / 1000,
     sessions: ids.length,
-    wppCalls: rig.wpp.calls.length,
-    gatewayCalls: rig.gateway.calls.length,
     activityCalls: activity.calls,
-    byRoute: countRoutes(rig),
+    ...(await rig.counts()),
   };
 }
 
 /** One status query per session, each awaited before the next: the gateway's list today. */
-export async function sequentialOnce(rig: Rig, ids: readonly string[]): Promise<number> {
-  const { wppconnect } = rig.clients(warmTokens(rig.wpp, ids));
-  rig.clearCalls();
+export async function sequentialOnce(rig: ChildRig, ids: readonly string[]): Promise<number> {
+  const { wppconnect } = rig.clients(warmTokens(rig, ids));
+  await rig.clearCalls();
   const { ms } = await timed(async () => {
     for (const id of ids) await wppconnect.getStatus(id);
   });
-  if (rig.wpp.calls.length !== ids.length) throw new Error('the sequential loop made extra calls');
+  if ((await rig.counts()).wppCalls !== ids.length) throw new Error('the sequential loop made extra calls');
   return ms;
 }
 
@@ -85,15 +74,19 @@ export async function sequentialOnce(rig: Rig, ids: readonly string[]): Promise<
  * `JSON.parse`, no SDK. What it loses against the ideal is the fakes', the timers' and the machine's, not
  * the SDK's.
  */
-export async function barePoolOnce(rig: Rig, ids: readonly string[], concurrency: number): Promise<Listing> {
-  const tokens = new Map(ids.map((id) => [id, rig.wpp.issueToken(id)]));
+export async function barePoolOnce(
+  rig: ChildRig,
+  ids: readonly string[],
+  concurrency: number,
+): Promise<Listing> {
+  const tokens = new Map(ids.map((id) => [id, rig.issueToken(id)]));
   const get = async (id: string, action: string) => {
-    const response = await fetch(`${rig.wpp.baseUrl}/api/${id}/${action}`, {
+    const response = await fetch(`${rig.wppconnectUrl}/api/${id}/${action}`, {
       headers: { authorization: `Bearer ${tokens.get(id)}`, accept: 'application/json' },
     });
     return JSON.parse(await response.text()) as unknown;
   };
-  rig.clearCalls();
+  await rig.clearCalls();
   const cpuBefore = process.cpuUsage();
   const { ms } = await timed(async () => {
     let next = 0;
@@ -113,9 +106,8 @@ export async function barePoolOnce(rig: Rig, ids: readonly string[], concurrency
     ms,
     cpuMs: (cpu.user + cpu.system) / 1000,
     sessions: ids.length,
-    wppCalls: rig.wpp.calls.length,
-    gatewayCalls: 0,
     activityCalls: 0,
-    byRoute: countRoutes(rig),
+    ...(await rig.counts()),
+    gatewayCalls: 0,
   };
 }

@@ -13,7 +13,7 @@ import { FakeGateway } from '../../src/testing/fake-gateway.js';
 import { FakeWppConnect, type FakeWppConnectOptions } from '../../src/testing/fake-wppconnect.js';
 import { startFakeServers } from '../../src/testing/server.js';
 import { sdk } from './sdk.js';
-import { inProcessFetch } from './servers.js';
+import { inProcessFetch, type ReplayStats, replayingFetch } from './servers.js';
 
 type Sdk = typeof sdk;
 
@@ -82,11 +82,27 @@ export function inProcessRig(wppOptions: Partial<FakeWppConnectOptions> = {}): R
 }
 
 /**
+ * Like {@link inProcessRig}, but the fakes answer each method and URL once and their answers are replayed
+ * after that ({@link replayingFetch}): for many rounds over a fleet that does not change. The fakes' call logs
+ * count the first round only.
+ */
+export function replayRig(wppOptions: Partial<FakeWppConnectOptions> = {}): Rig & { replay: ReplayStats } {
+  const wpp = new FakeWppConnect({ ...wppOptions, baseUrl: 'http://wppconnect.bench' });
+  const gateway = new FakeGateway({
+    wppconnect: wpp,
+    baseUrl: 'http://gateway.bench',
+    faults: { staleStatus: true },
+  });
+  const { fetch, stats } = replayingFetch(inProcessFetch(wpp, gateway));
+  return { ...rig(wpp, gateway, async () => undefined, fetch), replay: stats };
+}
+
+/**
  * A token store holding a valid token for every id, as a long-lived service has after its first listing.
  * The fake issues them without logging a generate-token call.
  */
 export function warmTokens(
-  wpp: FakeWppConnect,
+  wpp: Pick<FakeWppConnect, 'issueToken'>,
   ids: readonly string[],
 ): InstanceType<Sdk['MemoryTokenStore']> {
   const store = new sdk.MemoryTokenStore();

@@ -75,6 +75,48 @@ export function inProcessFetch(...fakes: Handler[]): typeof globalThis.fetch {
   };
 }
 
+/** What {@link replayingFetch} recorded and replayed. */
+export interface ReplayStats {
+  recorded: number;
+  replayed: number;
+}
+
+/**
+ * A `fetch` that asks `inner` (the fakes) the first time it sees a method and URL, records the answer (status,
+ * headers, body text), and replays it for every later request of the same method and URL, as a new
+ * `Response`. For repeated rounds over a fleet that does not change (a healthcheck without repair) the answers
+ * are the fakes' own, while a round costs the SDK's work only: the fakes' routing, token checks and answer
+ * building are paid once. The recordings are made in the first round and never grow after it, so they are a
+ * constant share of the heap, not growth.
+ */
+export function replayingFetch(inner: typeof globalThis.fetch): {
+  fetch: typeof globalThis.fetch;
+  stats: ReplayStats;
+} {
+  const answers = new Map<string, { status: number; headers: [string, string][]; body: string }>();
+  const stats: ReplayStats = { recorded: 0, replayed: 0 };
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    const key = `${request.method} ${request.url}`;
+    const known = answers.get(key);
+    if (known) {
+      stats.replayed++;
+      await yieldToLoop(); // a real fetch always waits for I/O (see inProcessFetch)
+      return new Response(known.body, { status: known.status, headers: known.headers });
+    }
+    const response = await inner(request);
+    const body = await response.text();
+    const headers: [string, string][] = [];
+    response.headers.forEach((value, name) => {
+      headers.push([name, value]);
+    });
+    answers.set(key, { status: response.status, headers, body });
+    stats.recorded++;
+    return new Response(body, { status: response.status, headers: response.headers });
+  };
+  return { fetch, stats };
+}
+
 /** Ids `s00001`, `s00002`, … (zero-padded, so they sort as they were made). */
 export function sessionIds(count: number, prefix = 's'): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(5, '0')}`);
