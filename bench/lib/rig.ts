@@ -1,7 +1,6 @@
 /**
- * The fakes wired to SDK clients in process (for runs too long to afford the HTTP parsing), with the
- * gateway's list answering from its own store. Over real sockets, the fakes run in a child process
- * (child-servers.ts).
+ * The fakes wired to SDK clients, over node:http (real sockets, as in production) or in process (for runs
+ * too long to afford the HTTP parsing), with the gateway's list answering from its own store.
  *
  * Why `staleStatus: true` on the fake gateway: like the real wrapper, the fake's `GET /api/channels` asks
  * WPPConnect for each channel, one after the other (field notes §7.7), so with 20 ms per WPPConnect call a
@@ -12,6 +11,7 @@
  */
 import { FakeGateway } from '../../src/testing/fake-gateway.js';
 import { FakeWppConnect, type FakeWppConnectOptions } from '../../src/testing/fake-wppconnect.js';
+import { startFakeServers } from '../../src/testing/server.js';
 import { sdk } from './sdk.js';
 import { inProcessFetch, type ReplayStats, replayingFetch } from './servers.js';
 
@@ -59,6 +59,15 @@ function rig(
     },
     close,
   };
+}
+
+/** Both fakes behind real node:http servers on 127.0.0.1. */
+export async function httpRig(wppOptions: Partial<FakeWppConnectOptions> = {}): Promise<Rig> {
+  const servers = await startFakeServers({
+    wppconnect: wppOptions,
+    gateway: { faults: { staleStatus: true } },
+  });
+  return rig(servers.wppconnect, servers.gateway, servers.close);
 }
 
 /** Both fakes in process, reached through a `fetch` that calls `handle()` directly. */
