@@ -9,6 +9,7 @@ const library = {
   'testing/index': 'src/testing/index.ts',
   'testing/msw': 'src/testing/msw.ts',
   'http/index': 'src/handler/index.ts',
+  'watch/index': 'src/watch/index.ts',
   'store/index': 'src/store/index.ts',
   'sql/index': 'src/activity/index.ts',
 };

@@ -22,6 +22,7 @@ import { perCall } from './per-call.js';
 import { qrLatency } from './qr-latency.js';
 import { sizeAndStartup } from './size-startup.js';
 import { sqlActivity } from './sql.js';
+import { store } from './store.js';
 
 /** In the order they run and appear in the document. */
 const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
@@ -31,6 +32,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   'size-startup': sizeAndStartup,
   memory,
   sql: sqlActivity,
+  store,
 };
 
 const CHILD_FLAG = '--child';

@@ -8,9 +8,8 @@
 //
 // Needs `npm run build` first (it runs dist/cli/main.js). Nothing leaves 127.0.0.1.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -95,9 +94,9 @@ function createAndScan(id, env) {
 /** Generates every example block, by name. Independent runs go in parallel, to keep the check short. */
 export async function generate() {
   const sim = await startSimulate(['--json']);
-  // One throwaway store shared by the runs, as a user's runs share the default one (never the real one here).
-  const store = await mkdtemp(join(tmpdir(), 'wgw-readme-store-'));
-  const env = { ...JSON.parse(sim.stdout.split('\n')[0]).env, WPP_STORE: store };
+  // The simulator's env carries its throwaway store (WPP_STORE), shared by the runs as a user's runs share the
+  // default one, and removed when the simulator stops: never the real one here.
+  const env = JSON.parse(sim.stdout.split('\n')[0]).env;
   const port = await closedPort();
   const unreachable = `WPP_GATEWAY_BASE_URL=http://127.0.0.1:${port}`;
   try {
@@ -127,7 +126,6 @@ export async function generate() {
     };
   } finally {
     await sim.stop();
-    await rm(store, { recursive: true, force: true });
   }
 }
 
@@ -135,6 +133,7 @@ export async function generate() {
 export function normalize(text) {
   return text
     .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT')
+    .replace(/[\w./-]*whatsapp-gateway-simulator-\w+/g, 'STORE_DIR')
     .replace(/sim-(gateway|wppconnect)-[0-9a-f]+/g, 'sim-$1-SECRET')
     .replace(/\(\d+(\.\d+)? (ms|s)\)/g, '(DURATION)')
     .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'TIME')

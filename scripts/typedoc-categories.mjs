@@ -7,7 +7,8 @@ import { Comment, CommentTag, Converter, ReflectionKind } from 'typedoc';
 
 /** The category of a source file, by path (first match wins); paths are relative to `src/`. */
 const CATEGORIES = [
-  [/^sessions\/watch/, 'Live updates'],
+  // The `watch` subpath: its entry (src/watch/) and the modules it re-exports (src/sessions/watch*.ts).
+  [/^(sessions\/)?watch/, 'Live updates'],
   [/^sessions\//, 'Sessions'],
   [/^gateway\//, 'Gateway client'],
   [/^wppconnect\//, 'WPPConnect client'],

@@ -46,22 +46,7 @@ export type {
   SessionStatus,
   ZombieEvidence,
 } from './sessions/types.js';
-export type {
-  ConnectedUpdate,
-  DisconnectedUpdate,
-  ErrorUpdate,
-  EventsOptions,
-  PairingCodeUpdate,
-  QrUpdate,
-  SessionUpdate,
-  SessionUpdateBase,
-  SessionUpdateType,
-  StatusUpdate,
-  StuckUpdate,
-  WaitForConnectionOptions,
-  WatchOptions,
-  WebhookFeed,
-} from './sessions/watch-types.js';
+export type { WebhookFeed } from './sessions/watch-types.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory.js';
 export type { LeaseInfo, PendingWork, RepairRecord, SessionStore, StoreLimits } from './store/types.js';
 export * from './webhooks/index.js';

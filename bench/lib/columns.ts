@@ -60,3 +60,18 @@ export const STARTUP_COLUMNS = [
   'Process wall time p95',
 ];
 export const MEMORY_COLUMNS = ['Round', 'Heap used after gc'];
+
+export const STORE_TRIPS_COLUMNS = [
+  'Store',
+  'Round trips per listing, 10 sessions',
+  'Round trips per listing, 1,000 sessions',
+  'Commands the Redis server counted, 1,000 sessions',
+];
+export const STORE_TIME_COLUMNS = [
+  'Variant',
+  'Listing median (min / max)',
+  'vs no store (min / median / max)',
+  'Added per listing, median (min / max)',
+  'Store reads alone, median (p95)',
+  'WPPConnect calls per listing',
+];

@@ -1,12 +1,13 @@
 /**
  * What `create` and `reconnect` share: run the manager with progress, print its audit trail, show the QR
- * (terminal and/or PNG), then follow the session with `SessionManager.watch`, redrawing the QR in place as it
+ * (terminal and/or PNG), then follow the session with `watchSession`, redrawing the QR in place as it
  * rotates, until the phone scans it, the session closes, or the bound is reached.
  * @module
  */
 import type { QrCode } from '../qr.js';
 import type { SessionManager } from '../sessions/manager.js';
 import type { SessionEvent, SessionInfo, SessionReport } from '../sessions/types.js';
+import { watchSession } from '../sessions/watch.js';
 import {
   numberOption,
   type OptionGroup,
@@ -235,7 +236,7 @@ async function waitForScan(
   const signal = io.signal ? { signal: io.signal } : {};
   progress.start(waiting);
   try {
-    for await (const update of conn.manager.watch(id, { signal: stop.signal })) {
+    for await (const update of watchSession(conn.manager, id, { signal: stop.signal })) {
       assertSecretsAccepted(conn);
       switch (update.type) {
         case 'qr':

@@ -5,13 +5,20 @@
  * (`POST /simulator/scan/<id>`) and a webhook sink that records messages as activity
  * (`POST /simulator/webhook/<id>`).
  *
+ * Each run also owns a throwaway session store (a temp directory, removed by `close()`): the commands pointed at
+ * the simulator keep the restarts and history of its sessions there, never in the user's real store, where
+ * simulated `helpdesk` restarts would count against a real session of the same name.
+ *
  * It imports the fakes from their own modules, not from `testing/index.js`, which pulls in msw (an optional
  * peer dependency the command must not need).
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type FakeServers, startFakeServers } from '../testing/server.js';
 import { parseWebhook } from '../webhooks/parse.js';
 
@@ -63,7 +70,12 @@ export interface Simulator {
   servers: FakeServers;
   /** The last message time of each session, as the activity route serves it. */
   activity: Map<string, Date | null>;
-  /** Closes the three servers and every socket. */
+  /**
+   * This run's throwaway session store (a temp directory, mode 0700), for `WPP_STORE`: what commands pointed at
+   * the simulator remember stays out of the user's real store. `close()` removes it.
+   */
+  storeDir: string;
+  /** Closes the three servers and every socket, and removes the throwaway store. */
   close(): Promise<void>;
 }
 
@@ -215,6 +227,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     await servers.close();
     throw error;
   }
+  let storeDir: string;
+  try {
+    storeDir = await mkdtemp(join(tmpdir(), 'whatsapp-gateway-simulator-'));
+  } catch (error) {
+    await Promise.all([servers.close(), new Promise<void>((resolve) => control.close(() => resolve()))]);
+    throw error;
+  }
   seedScenario(servers, activity, options.scenario, options.now ?? Date.now());
   const controlUrl = `http://127.0.0.1:${controlPort}`;
   return {
@@ -228,6 +247,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     secretKey: servers.secretKey,
     servers,
     activity,
+    storeDir,
     close: async () => {
       await Promise.all([
         servers.close(),
@@ -235,12 +255,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
           control.close(() => resolve());
           control.closeAllConnections();
         }),
+        rm(storeDir, { recursive: true, force: true }),
       ]);
     },
   };
 }
 
-/** The environment a command needs to talk to the simulator (holds its throwaway secrets). */
+/**
+ * The environment a command needs to talk to the simulator (holds its throwaway secrets), with the run's
+ * throwaway store as `WPP_STORE`.
+ */
 export function simulatorEnv(sim: Simulator): Record<string, string> {
   return {
     WPP_GATEWAY_BASE_URL: sim.gatewayUrl,
@@ -249,5 +273,6 @@ export function simulatorEnv(sim: Simulator): Record<string, string> {
     WPPCONNECT_SECRET_KEY: sim.secretKey,
     WPP_WEBHOOK_URL: sim.webhookUrl,
     WPP_ACTIVITY_URL: sim.activityUrl,
+    WPP_STORE: sim.storeDir,
   };
 }

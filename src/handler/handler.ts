@@ -7,6 +7,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { assertSessionId } from '../ids.js';
 import type { SessionManager } from '../sessions/manager.js';
+import { contextOf } from '../sessions/manager-context.js';
 import type { SessionUpdateType } from '../sessions/watch-types.js';
 import type { ParseWebhookOptions, WebhookEvent } from '../webhooks/types.js';
 import { Refusal, readJsonObject } from './body.js';
@@ -38,7 +39,8 @@ export interface SessionsHandlerOptions {
   prefix?: string;
   /**
    * Enables `POST /webhooks/:id`: bodies are recorded here. Give the manager the same tracker (as `activity`
-   * or `webhooks`) so a `qrcode` or `phoneCode` webhook reaches `watch` and the waiting report at once.
+   * or `webhooks`) so a `qrcode` or `phoneCode` webhook reaches the event streams and the waiting report at
+   * once.
    */
   webhooks?: WebhookRecorder;
   /** Answer `POST /sessions` as `{ success, qr_base64?, error }` (the shape of older apps). Default false. */
@@ -100,7 +102,7 @@ type Route = (request: Request, params: string[], url: URL) => Promise<Response>
  * | `GET /sessions/:id` | `SessionInfo` |
  * | `POST /sessions` `{ "id", "phone"? }` | `SessionReport` (QR as `qr.base64` and `qr.dataUrl`, or `pairingCode`); see `legacyCreateResponse` |
  * | `POST /sessions/:id/reconnect` `{ "force"?, "phone"? }` | `SessionReport` |
- * | `GET /sessions/:id/events` | Server-Sent Events from `watch` (`qr`, `pairing_code`, `connected`, …, then `end`); `?follow=1` keeps following after a terminal update |
+ * | `GET /sessions/:id/events` | Server-Sent Events from `watchSession` (`qr`, `pairing_code`, `connected`, …, then `end`); `?follow=1` keeps following after a terminal update |
  * | `POST /webhooks/:id` | 204; records the body in `webhooks` (only when that option is set) |
  *
  * Every request first goes through `authorize`. Writes must be `application/json` (415 otherwise). A
@@ -122,8 +124,7 @@ export function createSessionsHandler(
   manager: SessionManager,
   options: SessionsHandlerOptions,
 ): SessionsHandler {
-  if (!manager || typeof manager.watch !== 'function')
-    throw new InvalidArgumentError('manager', 'must be a SessionManager');
+  contextOf(manager); // throws InvalidArgumentError('manager', …) unless it is a SessionManager
   if (typeof options?.authorize !== 'function') {
     throw new InvalidArgumentError(
       'options.authorize',

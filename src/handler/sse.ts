@@ -1,11 +1,12 @@
 /**
- * `GET /sessions/:id/events`: `SessionManager.watch` as Server-Sent Events. One event per update (`event:` is
+ * `GET /sessions/:id/events`: `watchSession` as Server-Sent Events. One event per update (`event:` is
  * the update's type), a comment line as heartbeat so proxies keep the connection open, and the watch stopped
  * as soon as the client goes away (the request's signal aborts or the stream is cancelled).
  * @module
  * @internal
  */
 import type { SessionManager } from '../sessions/manager.js';
+import { watchSession } from '../sessions/watch.js';
 import type { SessionUpdate, SessionUpdateType } from '../sessions/watch-types.js';
 import { toHttpError } from './errors.js';
 
@@ -34,7 +35,7 @@ export function sseResponse(
   const onGone = () => stop.abort();
   request.signal.addEventListener('abort', onGone, { once: true });
   // Created here, not in `start`, so a bad argument is thrown before any byte is sent.
-  const updates = manager.watch(id, {
+  const updates = watchSession(manager, id, {
     signal: stop.signal,
     ...(options.stopOn ? { stopOn: options.stopOn } : {}),
   });

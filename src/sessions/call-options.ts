@@ -18,7 +18,7 @@ export interface SessionStartOptions {
    * Log in with a pairing code instead of a QR: the phone number, international format, digits only after
    * the country code (`5511999990000`; `+`, spaces, dashes and parentheses are removed). The report's
    * `pairingCode` carries the code when WPPConnect gave it in its answer; otherwise it arrives by the
-   * `phoneCode` webhook, and `watch` yields it. A session showing a QR is restarted to switch to a code.
+   * `phoneCode` webhook, and `watchSession` yields it. A session showing a QR is restarted to switch to a code.
    * Needs a `WppConnectClient`: without one the option is refused with an `InvalidArgumentError`.
    */
   phone?: string;

@@ -13,10 +13,23 @@ import type { LogFields, Logger } from '../logger.js';
 import { MemoryStore } from '../store/memory.js';
 import type { RepairRecord, SessionStore } from '../store/types.js';
 import type { ActivitySource } from '../webhooks/tracker.js';
+import type { WebhookEvent } from '../webhooks/types.js';
 import type { WppConnectClient } from '../wppconnect/client.js';
+import { PairingCodes } from './pairing-codes.js';
 import type { Clock, SessionEvent, SessionEventType } from './types.js';
-import type { WatchHub } from './watch-hub.js';
 import type { WebhookFeed } from './watch-types.js';
+
+/** The activity source, when it can also hand over webhooks as they arrive (an `ActivityTracker` can). */
+function feedOf(activity: unknown): WebhookFeed | undefined {
+  const candidate = activity as Partial<WebhookFeed> | undefined;
+  return typeof candidate?.subscribe === 'function' ? (candidate as WebhookFeed) : undefined;
+}
+
+/** What the core tells the live watches (the `watch` subpath's hub) when they exist. @internal */
+export interface LiveHub {
+  /** A webhook other than a pairing code, for the session's watchers. */
+  onWebhook(event: WebhookEvent): void;
+}
 
 /** Options of `SessionManager`. */
 export interface SessionManagerOptions {
@@ -73,7 +86,7 @@ export interface SessionManagerOptions {
   /** Called for each {@link SessionEvent}. Exceptions thrown by the hook are ignored. */
   onEvent?: (event: SessionEvent) => void;
   /**
-   * Where `watch` and the pairing-code wait hear webhooks at once (a `qrcode` or `phoneCode` webhook reaches
+   * Where `watchSession` and the pairing-code wait hear webhooks at once (a `qrcode` or `phoneCode` webhook reaches
    * them before the next poll). Default: `activity`, when it is one (an `ActivityTracker` is).
    */
   webhooks?: WebhookFeed;
@@ -271,8 +284,13 @@ export class SessionContext {
   readonly limit: AdaptiveLimit;
   /** Subscribers of `SessionManager.events` (besides `onEvent`). */
   readonly listeners = new Set<(event: SessionEvent) => void>();
-  /** The shared status polls of `watch`, and the pairing codes webhooks delivered; set by the manager. */
-  hub: WatchHub | undefined;
+  /** The pairing codes start answers and webhooks gave. */
+  readonly pairing: PairingCodes;
+  /**
+   * The shared status polls of the `watch` subpath: set by its first watch, so a manager nobody watches (and
+   * the core entry) carries none of it.
+   */
+  hub: LiveHub | undefined;
   /** The phone number of a pairing-code login, for one call (see {@link SessionContext.forCall}). */
   readonly phone: string | undefined;
 
@@ -295,6 +313,16 @@ export class SessionContext {
     this.store = options.store ?? new MemoryStore();
     this.owner = newOwnerToken();
     this.limit = new AdaptiveLimit(this.options.concurrency, this.options.adaptiveConcurrency);
+    const feed = options.webhooks ?? feedOf(options.activity);
+    this.pairing = new PairingCodes(this.clock, feed !== undefined);
+    // One subscription for the manager's life: a listener call per webhook, nothing more. A phoneCode webhook
+    // is a pairing code a start's caller may be waiting for; the rest matters only to live watches, if any.
+    feed?.subscribe((event) => {
+      if (event.sessionId === null) return;
+      if (event.kind === 'phone_code' && event.phoneCode)
+        this.pairing.note(event.sessionId, event.phoneCode, undefined, 'webhook');
+      else this.hub?.onWebhook(event);
+    });
   }
 
   emit(type: SessionEventType, sessionId: string, detail?: string, extra: Partial<SessionEvent> = {}): void {

@@ -384,10 +384,9 @@ async function attachPairingCode(
   report: SessionReport,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  const hub = ctx.hub;
-  let code = hub?.pairingCode(report.id)?.code ?? null;
-  if (code === null && hub?.hasFeed)
-    code = await hub.nextPairingCode(report.id, ctx.options.qrWaitMs, signal);
+  const codes = ctx.pairing;
+  let code = codes.get(report.id)?.code ?? null;
+  if (code === null && codes.hasFeed) code = await codes.next(report.id, ctx.options.qrWaitMs, signal);
   if (signal?.aborted) throw new AbortError('The session operation was aborted');
   if (code !== null) {
     report.pairingCode = code;
@@ -397,6 +396,6 @@ async function attachPairingCode(
     return;
   }
   report.notes.push(
-    'WPPConnect shows the pairing code only in the phoneCode webhook here: watch() yields it when the webhook reaches the manager',
+    'WPPConnect shows the pairing code only in the phoneCode webhook here: watchSession() yields it when the webhook reaches the manager',
   );
 }

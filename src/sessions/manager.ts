@@ -7,32 +7,17 @@ import { ensureSession } from './ensure.js';
 import { type HealthcheckOptions, healthcheck } from './healthcheck.js';
 import { getSession, listSessions } from './inspect.js';
 import { withSessionLease } from './lease.js';
+import { attachContext } from './manager-context.js';
 import { finishPendingWork } from './pending.js';
 import { type ReconnectOptions, reconnect, repairedMeanwhile, unknownSessionRefusals } from './reconnect.js';
 import { highestRung } from './restarts.js';
 import { SingleFlight } from './single-flight.js';
-import type { HealthReport, SessionEvent, SessionInfo, SessionReport } from './types.js';
-import { sessionEvents, waitForConnection, watchSession } from './watch.js';
-import { WatchHub } from './watch-hub.js';
-import type {
-  ConnectedUpdate,
-  EventsOptions,
-  SessionUpdate,
-  WaitForConnectionOptions,
-  WatchOptions,
-  WebhookFeed,
-} from './watch-types.js';
+import type { HealthReport, SessionInfo, SessionReport } from './types.js';
 
 /** Options of the single-session operations. */
 export interface SessionCallOptions {
   /** Aborts the operation, including any wait for a QR code. */
   signal?: AbortSignal;
-}
-
-/** The activity source, when it can also hand over webhooks as they arrive (an `ActivityTracker` can). */
-function feedOf(activity: unknown): WebhookFeed | undefined {
-  const candidate = activity as Partial<WebhookFeed> | undefined;
-  return typeof candidate?.subscribe === 'function' ? (candidate as WebhookFeed) : undefined;
 }
 
 /**
@@ -44,6 +29,9 @@ function feedOf(activity: unknown): WebhookFeed | undefined {
  * - `getSession` / `listSessions`: the *true* status (gateway claim vs WPPConnect evidence vs liveness probe),
  *   with zombies spotted from an injected {@link ActivitySource}.
  * - `healthcheck`: classify every session, optionally repair.
+ *
+ * Following a session live (each QR rotation, the connection) is on the `whatsapp-gateway-sdk/watch` subpath:
+ * `watchSession(manager, id)`, `waitForConnection(manager, id)` and `sessionEvents(manager)`.
  *
  * Concurrent create/ensure/reconnect calls for one id share one operation.
  *
@@ -76,7 +64,8 @@ export class SessionManager {
       options.logger,
       options.onEvent,
     );
-    this.#ctx.hub = new WatchHub(this.#ctx, options.webhooks ?? feedOf(options.activity));
+    // For the live following on the `watch` subpath (`watchSession`, `waitForConnection`, `sessionEvents`).
+    attachContext(this, this.#ctx);
   }
 
   /**
@@ -223,53 +212,6 @@ export class SessionManager {
    */
   listSessions(options: SessionCallOptions = {}): Promise<SessionInfo[]> {
     return listSessions(this.#ctx, options.signal);
-  }
-
-  /**
-   * Follows one session live: each fresh QR (every rotation exactly once, never a stale one), a pairing code,
-   * `connected` once the liveness probe answers, `disconnected`, `stuck`, and read errors, as a discriminated
-   * union. It ends when the caller breaks out of the loop or aborts, or after an update listed in `stopOn`
-   * (default: `connected`, `disconnected`, `stuck`).
-   *
-   * Every watcher of one id shares one poll: one status read per interval (the manager's `pollIntervalsMs`)
-   * whatever the number of watchers, and none once the last watcher has gone. Webhooks the manager's
-   * `webhooks` feed delivers (an `ActivityTracker` given as `activity` is one) reach the watchers at once.
-   * A watcher that joins late first gets the latest state.
-   *
-   * @throws {@link InvalidArgumentError} at once when the id or an option is malformed.
-   * @example
-   * ```ts
-   * await manager.createSession('sales');
-   * for await (const update of manager.watch('sales')) {
-   *   if (update.type === 'qr') show(update.qr.dataUrl);
-   *   if (update.type === 'connected') console.log('logged in');
-   * }
-   * ```
-   */
-  watch(sessionId: string, options: WatchOptions = {}): AsyncIterableIterator<SessionUpdate> {
-    return watchSession(this.#ctx, assertSessionId(sessionId), options);
-  }
-
-  /**
-   * Waits until a session is connected, handing each fresh QR (or pairing code) to a callback: the one-line
-   * form of {@link watch}. Start the session first (`createSession` or `reconnect`).
-   * @returns The `connected` update.
-   * @throws {@link QrTimeoutError} when it does not connect within `timeoutMs` (default `qrWaitMs`), or the
-   *   session closes first (a QR that expired unscanned).
-   * @throws {@link PropagationError} when the session is stuck starting.
-   * @throws {@link AbortError} when `signal` aborts.
-   */
-  waitForConnection(sessionId: string, options: WaitForConnectionOptions = {}): Promise<ConnectedUpdate> {
-    return waitForConnection(this.#ctx, assertSessionId(sessionId), options);
-  }
-
-  /**
-   * Every {@link SessionEvent} of this manager from now on, as a stream (the same events `onEvent` receives).
-   * They are this process's events: what this manager's operations and watches saw. It never ends by itself;
-   * break out of the loop or abort.
-   */
-  events(options: EventsOptions = {}): AsyncIterableIterator<SessionEvent> {
-    return sessionEvents(this.#ctx, options);
   }
 
   /** Lists and classifies every session, and with `repair` reconnects the unhealthy ones. */

@@ -107,7 +107,7 @@ export interface SessionReport extends SessionInfo {
   /**
    * The pairing code to type on the phone, when the call asked for a pairing-code login (`phone`) and the code
    * is known: WPPConnect gives it in its answer to a new session's start and in the `phoneCode` webhook only.
-   * When it is absent, `watch` yields it as soon as the webhook arrives.
+   * When it is absent, `watchSession` yields it as soon as the webhook arrives.
    */
   pairingCode?: string;
 }
@@ -127,9 +127,9 @@ export type SessionEventType =
 
 /**
  * Something worth knowing happened to a session; passed to `SessionManagerOptions.onEvent` and yielded by
- * `SessionManager.events()`. `created`, `propagation_missing` and `repaired` come from create, ensure and
+ * `sessionEvents(manager)`. `created`, `propagation_missing` and `repaired` come from create, ensure and
  * reconnect; `qr`, `connected`, `zombie` and `inconsistent` from any operation; `pairing_code`,
- * `disconnected` and `stuck` (and further `qr` and `connected`) from a running `watch`.
+ * `disconnected` and `stuck` (and further `qr` and `connected`) from a running `watchSession`.
  */
 export interface SessionEvent {
   /** What happened. */

@@ -1,8 +1,8 @@
 /**
- * The shared status polls behind `SessionManager.watch` (design §2 "watch"): every watcher of one id reads
- * the same poll, so N watchers cost one status read per interval; the poll starts with the first watcher and
- * stops (its timer cleared) when the last one leaves. Webhooks from the manager's feed reach the watchers at
- * once, and wake the poll.
+ * The shared status polls behind `watchSession` (design §2 "watch"): every watcher of one id reads the same
+ * poll, so N watchers cost one status read per interval; the poll starts with the first watcher and stops
+ * (its timer cleared) when the last one leaves. Webhooks from the manager's feed reach the watchers at once,
+ * and wake the poll. A manager gets its hub on its first watch (see `hubOf`): the core never loads this.
  * @module
  * @internal
  */
@@ -17,17 +17,16 @@ import {
 import { toQrCode } from '../qr.js';
 import type { WebhookEvent } from '../webhooks/types.js';
 import { WPP_STATUSES } from '../wppconnect/schemas.js';
-import type { SessionContext } from './context.js';
+import type { LiveHub, SessionContext } from './context.js';
+import type { CodeSource } from './pairing-codes.js';
 import type { WppEvidence } from './status.js';
 import type { SessionStatus } from './types.js';
 import { UpdateQueue } from './watch-queue.js';
-import type { SessionUpdate, SessionUpdateBase, SessionUpdateType, WebhookFeed } from './watch-types.js';
+import type { SessionUpdate, SessionUpdateBase, SessionUpdateType } from './watch-types.js';
 import { observe, STUCK_CAUSE } from './wpp-steps.js';
 
 /** QR texts remembered per poll to refuse a repeat; WPPConnect rotates a handful before it gives up. */
 const SEEN_QRS = 64;
-/** Pairing codes remembered for sessions nobody watches yet (a start's caller reads them a moment later). */
-const KNOWN_CODES = 256;
 
 interface Watcher {
   queue: UpdateQueue<SessionUpdate>;
@@ -65,20 +64,14 @@ function isTransient(error: unknown): boolean {
 }
 
 /** @internal */
-export class WatchHub {
+export class WatchHub implements LiveHub {
   readonly #ctx: SessionContext;
   readonly #polls = new Map<string, Poll>();
-  readonly #codes = new Map<string, { code: string; phone?: string }>();
-  readonly #codeWaiters = new Map<string, Set<(code: string) => void>>();
 
-  /** Whether webhooks reach this hub (else a pairing code can only come from a start's answer). */
-  readonly hasFeed: boolean;
-
-  constructor(ctx: SessionContext, feed: WebhookFeed | undefined) {
+  constructor(ctx: SessionContext) {
     this.#ctx = ctx;
-    this.hasFeed = feed !== undefined;
-    // One subscription for the manager's life: a listener call per webhook and a map lookup, nothing more.
-    feed?.subscribe((event) => this.#onWebhook(event));
+    // Webhooks reach the hub through the context (its one feed subscription); pairing codes through here.
+    ctx.pairing.listener = (id, code, phone, source) => this.#onPairingCode(id, code, phone, source);
   }
 
   /** How many sessions are being polled now (0 once every watch has ended). */
@@ -124,23 +117,8 @@ export class WatchHub {
     return watcher.queue;
   }
 
-  /** The last pairing code a start answer or a webhook gave for `id`, if any. */
-  pairingCode(id: string): { code: string; phone?: string } | undefined {
-    return this.#codes.get(id);
-  }
-
-  /** Forgets the pairing code of `id` (a new start makes a new one). */
-  forgetPairingCode(id: string): void {
-    this.#codes.delete(id);
-  }
-
-  /** Records a pairing code (from a start answer or a webhook) and tells whoever waits or watches. */
-  notePairingCode(id: string, code: string, phone: string | undefined, source: 'poll' | 'webhook'): void {
-    this.#codes.delete(id);
-    this.#codes.set(id, phone === undefined ? { code } : { code, phone });
-    if (this.#codes.size > KNOWN_CODES) this.#codes.delete(this.#codes.keys().next().value as string);
-    for (const resolve of this.#codeWaiters.get(id) ?? []) resolve(code);
-    this.#codeWaiters.delete(id);
+  /** A pairing code a start answer or a webhook gave (kept in `ctx.pairing`), for the session's watchers. */
+  #onPairingCode(id: string, code: string, phone: string | undefined, source: CodeSource): void {
     const poll = this.#polls.get(id);
     if (poll && poll.lastCode !== code) {
       poll.lastCode = code;
@@ -148,34 +126,6 @@ export class WatchHub {
       this.#ctx.emit('pairing_code', id, 'a pairing code is ready to type on the phone', {
         pairingCode: code,
       });
-    }
-  }
-
-  /** Resolves with the next pairing code of `id`, or null after `ms` (the manager's clock) or an abort. */
-  async nextPairingCode(id: string, ms: number, signal: AbortSignal | undefined): Promise<string | null> {
-    const timer = new AbortController();
-    const stop = () => timer.abort();
-    signal?.addEventListener('abort', stop, { once: true });
-    let waiter: ((code: string) => void) | undefined;
-    const code = new Promise<string>((resolve) => {
-      waiter = resolve;
-      const set = this.#codeWaiters.get(id) ?? new Set();
-      set.add(resolve);
-      this.#codeWaiters.set(id, set);
-    });
-    try {
-      return await Promise.race([
-        code,
-        this.#ctx.clock.sleep(ms, timer.signal).then(
-          () => null,
-          () => null,
-        ),
-      ]);
-    } finally {
-      timer.abort();
-      signal?.removeEventListener('abort', stop);
-      if (waiter) this.#codeWaiters.get(id)?.delete(waiter);
-      if (this.#codeWaiters.get(id)?.size === 0) this.#codeWaiters.delete(id);
     }
   }
 
@@ -293,7 +243,7 @@ export class WatchHub {
         return { type: 'disconnected', status, reason };
       }
       case 'PHONECODE': {
-        const known = this.#codes.get(poll.id);
+        const known = this.#ctx.pairing.get(poll.id);
         if (known && poll.lastCode !== known.code) {
           poll.lastCode = known.code;
           return { type: 'pairing_code', code: known.code, ...(known.phone ? { phone: known.phone } : {}) };
@@ -324,13 +274,10 @@ export class WatchHub {
     this.#ctx.emit('qr', poll.id, 'a QR code is ready to scan', { qr });
   }
 
-  #onWebhook(event: WebhookEvent): void {
+  /** A webhook of a session (a pairing code goes through `ctx.pairing` instead). */
+  onWebhook(event: WebhookEvent): void {
     const id = event.sessionId;
     if (id === null) return;
-    if (event.kind === 'phone_code' && event.phoneCode) {
-      this.notePairingCode(id, event.phoneCode, undefined, 'webhook');
-      return;
-    }
     const poll = this.#polls.get(id);
     if (!poll) return;
     if (event.kind === 'qrcode' && event.qr) {

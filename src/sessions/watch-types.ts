@@ -1,5 +1,5 @@
 /**
- * Public types of `SessionManager.watch`, `waitForConnection` and `events`: what a live session reports.
+ * Public types of `watchSession`, `waitForConnection` and `sessionEvents`: what a live session reports.
  * @module
  */
 import type { WhatsAppSdkError } from '../errors.js';
@@ -82,7 +82,7 @@ export interface ErrorUpdate extends SessionUpdateBase {
   fatal: boolean;
 }
 
-/** What `SessionManager.watch` yields: a discriminated union by `type`. */
+/** What `watchSession` yields: a discriminated union by `type`. */
 export type SessionUpdate =
   | StatusUpdate
   | QrUpdate
@@ -95,7 +95,7 @@ export type SessionUpdate =
 /** The `type` of a {@link SessionUpdate}. */
 export type SessionUpdateType = SessionUpdate['type'];
 
-/** Options of `SessionManager.watch`. */
+/** Options of `watchSession`. */
 export interface WatchOptions {
   /** Ends the watch (the loop then finishes normally). */
   signal?: AbortSignal;
@@ -107,19 +107,19 @@ export interface WatchOptions {
   stopOn?: readonly SessionUpdateType[];
 }
 
-/** Options of `SessionManager.waitForConnection`. */
+/** Options of `waitForConnection`. */
 export interface WaitForConnectionOptions {
   /** Called with each fresh QR code (draw it; it replaces the previous one). */
   onQr?: (qr: QrCode) => void;
   /** Called with each pairing code. */
   onPairingCode?: (code: string) => void;
-  /** Aborts the wait ({@link AbortError}). */
+  /** Aborts the wait ({@link whatsapp-gateway-sdk!AbortError}). */
   signal?: AbortSignal;
   /** Longest wait, in ms; default the manager's `qrWaitMs`. */
   timeoutMs?: number;
 }
 
-/** Options of `SessionManager.events`. */
+/** Options of `sessionEvents`. */
 export interface EventsOptions {
   /** Ends the stream. */
   signal?: AbortSignal;
@@ -127,7 +127,7 @@ export interface EventsOptions {
 
 /**
  * Something that hands over webhook events as they arrive: an `ActivityTracker` is one. The manager listens to
- * it so `watch` sees a `qrcode` or `phoneCode` webhook at once instead of at the next poll.
+ * it so `watchSession` sees a `qrcode` or `phoneCode` webhook at once instead of at the next poll.
  */
 export interface WebhookFeed {
   /**

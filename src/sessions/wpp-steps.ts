@@ -161,7 +161,7 @@ export async function start(ctx: SessionContext, id: string, trail: Trail, signa
   ctx.initializingSince.delete(id);
   const webhook = ctx.options.webhookUrl(id);
   const phone = ctx.phone;
-  if (phone) ctx.hub?.forgetPairingCode(id);
+  if (phone) ctx.pairing.forget(id);
   let answer: Awaited<ReturnType<WppConnectClient['startSession']>>;
   try {
     answer = await requireWpp(ctx).startSession(id, {
@@ -187,7 +187,7 @@ export async function start(ctx: SessionContext, id: string, trail: Trail, signa
   }
   if (answer.pairingCode) {
     trail.add('wppconnect.startSession', 'answered with a pairing code');
-    ctx.hub?.notePairingCode(id, answer.pairingCode, phone, 'poll');
+    ctx.pairing.note(id, answer.pairingCode, phone, 'poll');
     return;
   }
   trail.add(

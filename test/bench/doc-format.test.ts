@@ -76,6 +76,8 @@ describe('docs/benchmarks.md', () => {
     ['size', columns.SIZE_COLUMNS],
     ['start-up', columns.STARTUP_COLUMNS],
     ['memory', columns.MEMORY_COLUMNS],
+    ['store round trips', columns.STORE_TRIPS_COLUMNS],
+    ['store time', columns.STORE_TIME_COLUMNS],
   ])('holds the %s table with the columns the benchmark writes', (_name, cols) => {
     const table = all.find((t) => t.header === header(cols));
     expect(table, `no table headed ${header(cols)}: run npm run bench`).toBeDefined();
@@ -96,5 +98,10 @@ describe('docs/benchmarks.md', () => {
       expect(row[4]).toMatch(spread);
       expect(row[6]).toMatch(spread);
     }
+    // The store benchmark: every store against the no-store baseline of the same rounds (its first row).
+    const stores = all.find((t) => t.header === header(columns.STORE_TIME_COLUMNS))!;
+    expect(stores.rows[0]![2]).toBe('1.00× (baseline)');
+    expect(stores.rows.length).toBeGreaterThanOrEqual(5);
+    for (const row of stores.rows.slice(1)) expect(row[2]).toMatch(spread);
   });
 });

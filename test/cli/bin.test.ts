@@ -283,7 +283,18 @@ describe('whatsapp-gateway (the built binary)', () => {
     const health = await runBin(['healthcheck', '--json'], banner.env);
     expect(health.code).toBe(1);
     expect(JSON.parse(health.stdout).counts.zombie).toBe(1);
+    // The printed env carries the run's throwaway store: the restart lands there, not in the user's state dir.
+    const storeDir: string = banner.env.WPP_STORE;
+    expect(banner.storeDir).toBe(storeDir);
+    expect(storeDir.startsWith(tmpdir())).toBe(true);
+    const home = mkdtempSync(join(tmpdir(), 'wgw-home-'));
+    const repair = await runBin(['healthcheck', '--repair', '--json'], { ...banner.env, HOME: home });
+    expect(repair.code).toBe(0);
+    const history = JSON.parse(readFileSync(join(storeDir, 'sessions.json'), 'utf8')).history;
+    expect(history.helpdesk).toHaveLength(1);
+    expect(existsSync(join(home, '.local'))).toBe(false);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+    expect(existsSync(storeDir)).toBe(false);
   });
 });

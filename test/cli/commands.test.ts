@@ -3,9 +3,12 @@
  * binary tests do not cover — dead pages, case-only misses, zombies after a restart, gateway-only mode,
  * QR rotation and expiry, dry runs, the simulator's routes, the terminal spinner, interruption.
  */
+import { existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/run.js';
 import { startSimulator } from '../../src/cli/simulator.js';
+import { defaultStoreDir } from '../../src/store/file.js';
 import { closedPort, randomSecret, runInProcess, startSim, waitFor } from './helpers.js';
 
 type Sim = Awaited<ReturnType<typeof startSim>>;
@@ -366,12 +369,20 @@ describe('the simulator', () => {
       'WPPCONNECT_SECRET_KEY',
       'WPP_WEBHOOK_URL',
       'WPP_ACTIVITY_URL',
+      'WPP_STORE',
     ]);
+    // The run's own throwaway store, never the user's default one; gone when the simulator stops.
+    const storeDir = env['WPP_STORE']!;
+    expect(storeDir.startsWith(tmpdir())).toBe(true);
+    expect(storeDir).not.toBe(defaultStoreDir());
+    expect(statSync(storeDir).mode & 0o777).toBe(0o700);
+    expect(out).toContain(`store         ${storeDir} (throwaway: removed when the simulator stops)`);
     const health = await runInProcess(['healthcheck'], env);
     expect(health.code).toBe(0);
     controller.abort();
     expect((await running).code).toBe(0);
     expect(out).toContain('Simulator stopped.');
+    expect(existsSync(storeDir)).toBe(false);
     expect((await runInProcess(['simulate', '--scenario', 'nope'])).code).toBe(2);
   });
 });

@@ -100,6 +100,7 @@ describe.skipIf(!existsSync(CHROMIUM))('API reference in Chromium', () => {
       .allTextContents();
     for (const name of [
       'whatsapp-gateway-sdk',
+      'whatsapp-gateway-sdk/watch',
       'whatsapp-gateway-sdk/testing',
       'whatsapp-gateway-sdk/testing/msw',
     ]) {

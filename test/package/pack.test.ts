@@ -150,6 +150,35 @@ describe('installed from the tarball, without msw', () => {
     expect(sh(process.execPath, ['sim.mjs'], project).trim()).toBe('sales connected');
   });
 
+  it('the watch subpath follows a manager of the core, also from the other build (CommonJS beside ESM)', () => {
+    const script = `
+      import { SessionManager, WhatsAppGatewayClient, WppConnectClient } from 'whatsapp-gateway-sdk';
+      import { watchSession } from 'whatsapp-gateway-sdk/watch';
+      import { seedConnected, startFakeServers } from 'whatsapp-gateway-sdk/testing';
+      import { createRequire } from 'node:module';
+      // A second copy of the SDK: the CommonJS build, with its own classes.
+      const cjs = createRequire(import.meta.url)('whatsapp-gateway-sdk/watch');
+      const sim = await startFakeServers();
+      seedConnected(sim, 'sales');
+      const manager = new SessionManager({
+        gateway: new WhatsAppGatewayClient({ baseUrl: sim.gatewayUrl, secret: sim.secret }),
+        wppconnect: new WppConnectClient({ baseUrl: sim.wppconnectUrl, secretKey: sim.secretKey }),
+      });
+      const seen = [];
+      for (const watch of [watchSession, cjs.watchSession]) {
+        for await (const update of watch(manager, 'sales')) seen.push(update.type);
+      }
+      let refused = '';
+      try { cjs.watchSession({}, 'sales'); } catch (error) { refused = error.code + ' ' + error.argument; }
+      await sim.close();
+      console.log(seen.join(' '), refused);
+    `;
+    writeFileSync(join(project, 'watch.mjs'), script);
+    expect(sh(process.execPath, ['watch.mjs'], project).trim()).toBe(
+      'connected connected invalid_argument manager',
+    );
+  });
+
   it('the msw subpath names what is missing', () => {
     writeFileSync(join(project, 'msw.mjs'), "await import('whatsapp-gateway-sdk/testing/msw');");
     let stderr = '';

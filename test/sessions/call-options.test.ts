@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, PropagationError } from '../../src/index.js';
+import { watchSession } from '../../src/watch/index.js';
 import { createWorld, useMsw } from '../helpers/harness.js';
 import { SteppedClock } from '../helpers/stepped-clock.js';
 
@@ -25,10 +26,10 @@ describe('per-call options of createSession / ensureSession / reconnect', () => 
     expect(world.events.find((e) => e.type === 'pairing_code')?.pairingCode).toBe(report.pairingCode);
   });
 
-  it('phone: watch() yields the pairing code of that start', async () => {
+  it('phone: watchSession() yields the pairing code of that start', async () => {
     const world = createWorld(server, { gateway: { faults: { dropPropagation: true } } });
     const report = await world.manager.createSession('sales', { phone: '5511999990000' });
-    const watch = world.manager.watch('sales', { stopOn: ['pairing_code'] });
+    const watch = watchSession(world.manager, 'sales', { stopOn: ['pairing_code'] });
     const first = await watch.next();
     expect(first.value).toMatchObject({ type: 'pairing_code', code: report.pairingCode, sessionId: 'sales' });
     expect((await watch.next()).done).toBe(true);

@@ -267,4 +267,43 @@ describe('SessionManager with a store', () => {
     expect(() => twin(world, {} as SessionStore)).toThrow(/options.store/);
     expect(() => twin(world, new MemoryStore(), { maxRestarts: 0 })).toThrow(/options.maxRestarts/);
   });
+
+  it('a listing asks the store twice (one activity read, one history read), whatever the number of sessions', async () => {
+    // Every method call on the store counted, by name: the figure the store benchmark reports.
+    const counting = (store: SessionStore) => {
+      const calls: Record<string, number> = {};
+      const proxy = new Proxy(store, {
+        get(target, property) {
+          const value = Reflect.get(target, property, target) as unknown;
+          if (typeof value !== 'function' || typeof property !== 'string') return value;
+          return (...args: unknown[]) => {
+            calls[property] = (calls[property] ?? 0) + 1;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+      return { proxy, calls };
+    };
+    for (const size of [3, 60]) {
+      const store = new MemoryStore();
+      const { proxy, calls } = counting(store);
+      const world = createWorld(server, { manager: { store: proxy, activity: undefined } });
+      const ids = Array.from({ length: size }, (_, i) => `team-${i}`);
+      for (const id of ids) {
+        world.fakeGateway.seedChannel(id, 'connected');
+        world.fakeWpp.seed(id, { status: 'CONNECTED' });
+        await store.recordActivity(id, new Date(world.clock.now() - 60_000));
+      }
+      await store.appendHistory('team-0', {
+        at: new Date(world.clock.now() - HOUR),
+        kind: 'reconnect',
+        outcome: 'ok',
+        status: 'connected',
+      });
+      const infos = await world.manager.listSessions();
+      expect(infos).toHaveLength(size);
+      expect(infos.find((info) => info.id === 'team-0')?.history).toHaveLength(1);
+      expect(calls, `${size} sessions`).toEqual({ lastActivity: 1, history: 1 });
+    }
+  });
 });

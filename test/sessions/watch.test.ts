@@ -1,12 +1,8 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import {
-  AbortError,
-  InvalidArgumentError,
-  QrTimeoutError,
-  type SessionEvent,
-  type SessionUpdate,
-} from '../../src/index.js';
+import { AbortError, InvalidArgumentError, QrTimeoutError, type SessionEvent } from '../../src/index.js';
 import { ManualClock, systemClock } from '../../src/testing/index.js';
+import { type SessionUpdate, sessionEvents, waitForConnection, watchSession } from '../../src/watch/index.js';
 import { createWorld, useMsw } from '../helpers/harness.js';
 import { SteppedClock } from '../helpers/stepped-clock.js';
 
@@ -53,7 +49,7 @@ describe('watch(): following a session live', () => {
     const world = steppedWorld();
     world.fakeWpp.seed('sales', { status: 'QRCODE' });
 
-    const updates = await follow(world.clock, world.manager.watch('sales'));
+    const updates = await follow(world.clock, watchSession(world.manager, 'sales'));
 
     // About 40 status reads over the 60 s window, yet each of the three QRs appears once, in order.
     expect(world.fakeWpp.countCalls(STATUS, 'sales')).toBeGreaterThan(20);
@@ -69,7 +65,7 @@ describe('watch(): following a session live', () => {
     const world = steppedWorld();
     world.fakeWpp.seed('sales', { status: 'QRCODE' });
 
-    const updates = await follow(world.clock, world.manager.watch('sales'), (update) => {
+    const updates = await follow(world.clock, watchSession(world.manager, 'sales'), (update) => {
       if (update.type === 'qr' && update.qr.urlcode === '2@sales-1') world.fakeWpp.scan('sales');
     });
 
@@ -86,8 +82,8 @@ describe('watch(): following a session live', () => {
     world.fakeWpp.seed('live', { status: 'CONNECTED', staleQr: true });
     world.fakeWpp.seed('expired', { status: 'CLOSED', staleQr: true });
 
-    const live = await follow(world.clock, world.manager.watch('live'));
-    const expired = await follow(world.clock, world.manager.watch('expired'));
+    const live = await follow(world.clock, watchSession(world.manager, 'live'));
+    const expired = await follow(world.clock, watchSession(world.manager, 'expired'));
 
     expect(live.map((u) => u.type)).toEqual(['connected']);
     expect(expired).toEqual([
@@ -100,7 +96,7 @@ describe('watch(): following a session live', () => {
     world.fakeWpp.seed('sales', { status: 'QRCODE' });
     const controller = new AbortController();
     const watchers = Array.from({ length: 25 }, () =>
-      collect(world.manager.watch('sales', { signal: controller.signal, stopOn: [] })),
+      collect(watchSession(world.manager, 'sales', { signal: controller.signal, stopOn: [] })),
     );
     // Let the first read happen, then five intervals.
     await world.clock.settle(1);
@@ -116,12 +112,12 @@ describe('watch(): following a session live', () => {
   it('gives a late watcher the current QR at once, without a read of its own', async () => {
     const world = steppedWorld({ pollIntervalsMs: [2000] });
     world.fakeWpp.seed('sales', { status: 'QRCODE' });
-    const first = world.manager.watch('sales', { stopOn: [] });
+    const first = watchSession(world.manager, 'sales', { stopOn: [] });
     expect((await first.next()).value).toMatchObject({ type: 'qr' });
     await world.clock.settle(1);
     const reads = world.fakeWpp.countCalls(STATUS, 'sales');
 
-    const late = world.manager.watch('sales', { stopOn: [] });
+    const late = watchSession(world.manager, 'sales', { stopOn: [] });
     const replay = await late.next();
     expect(replay.value).toMatchObject({ type: 'qr', qr: { urlcode: '2@sales-0' } });
     expect(world.fakeWpp.countCalls(STATUS, 'sales')).toBe(reads);
@@ -133,7 +129,7 @@ describe('watch(): following a session live', () => {
   it('hears a qrcode webhook at once, and does not repeat it when the poll sees the same QR', async () => {
     const world = steppedWorld({ pollIntervalsMs: [2000] });
     world.fakeWpp.seed('sales', { status: 'QRCODE' });
-    const watch = world.manager.watch('sales', { stopOn: ['connected'] });
+    const watch = watchSession(world.manager, 'sales', { stopOn: ['connected'] });
     expect((await watch.next()).value).toMatchObject({ type: 'qr', qr: { urlcode: '2@sales-0' } });
     await world.clock.settle(1);
 
@@ -151,12 +147,40 @@ describe('watch(): following a session live', () => {
     expect(rest.map((u) => u.type)).toEqual(['connected']);
   });
 
+  it("hears a phoneCode webhook at once: the hub made by the first watch listens to the manager's feed", async () => {
+    const world = steppedWorld();
+    // Started by someone else (the manager never saw the start's answer), so only the webhook has the code.
+    await world.wppconnect.startSession('sales', { phone: '5511999990000' });
+    const watch = watchSession(world.manager, 'sales', { stopOn: ['pairing_code'] });
+    const waiting = await world.clock.run(
+      (async () => {
+        for (;;) {
+          const { value } = await watch.next();
+          if (value?.type === 'status' && value.status === 'pairing_code') return value;
+          if (value?.type !== 'status') throw new Error(`unexpected ${JSON.stringify(value)}`);
+        }
+      })(),
+    );
+    expect(waiting).toMatchObject({ wppconnectStatus: 'PHONECODE' });
+    const code = world.fakeWpp.pairingCode('sales');
+    expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+
+    const reads = world.fakeWpp.countCalls(STATUS, 'sales');
+    expect(world.activity.record(world.fakeWpp.webhookBody('sales', 'phoneCode'))).toMatchObject({
+      kind: 'phone_code',
+    });
+    expect((await watch.next()).value).toMatchObject({ type: 'pairing_code', code, source: 'webhook' });
+    expect((await watch.next()).done).toBe(true);
+    expect(world.fakeWpp.countCalls(STATUS, 'sales')).toBe(reads);
+    expect(world.events.filter((e) => e.type === 'pairing_code').map((e) => e.pairingCode)).toEqual([code]);
+  });
+
   it('stops polling and leaves no timer when the loop breaks (real clock)', async () => {
     const world = createWorld(server, { clock: new RealClock(), manager: { pollIntervalsMs: [10] } });
     world.fakeWpp.seed('sales', { status: 'QRCODE' });
     const before = timers();
     let reads = 0;
-    for await (const update of world.manager.watch('sales', { stopOn: [] })) {
+    for await (const update of watchSession(world.manager, 'sales', { stopOn: [] })) {
       expect(update.type).toBe('qr');
       // Let the poll run a few rounds first, so a timer is surely pending when the loop breaks.
       await new Promise((resolve) => setTimeout(resolve, 40));
@@ -176,7 +200,10 @@ describe('watch(): following a session live', () => {
     const before = timers();
     const seen: string[] = [];
     const done = (async () => {
-      for await (const update of world.manager.watch('sales', { signal: controller.signal, stopOn: [] }))
+      for await (const update of watchSession(world.manager, 'sales', {
+        signal: controller.signal,
+        stopOn: [],
+      }))
         seen.push(update.type);
     })();
     await new Promise((resolve) => setTimeout(resolve, 40));
@@ -191,10 +218,34 @@ describe('watch(): following a session live', () => {
 
   it('refuses a bad id or option before any request', () => {
     const world = steppedWorld();
-    expect(() => world.manager.watch('../x')).toThrow(InvalidArgumentError);
-    expect(() => world.manager.watch('ok', { stopOn: ['nope' as never] })).toThrow(InvalidArgumentError);
-    expect(() => world.manager.watch('ok', { signal: 'x' as never })).toThrow(InvalidArgumentError);
+    expect(() => watchSession(world.manager, '../x')).toThrow(InvalidArgumentError);
+    expect(() => watchSession(world.manager, 'ok', { stopOn: ['nope' as never] })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => watchSession(world.manager, 'ok', { signal: 'x' as never })).toThrow(InvalidArgumentError);
     expect(world.fakeWpp.calls).toHaveLength(0);
+  });
+});
+
+describe('the manager argument', () => {
+  it('is refused unless it is a SessionManager, before any request', async () => {
+    const world = steppedWorld();
+    for (const notAManager of [undefined, null, {}, { watch: () => undefined }, world.gateway]) {
+      expect(() => watchSession(notAManager as never, 'sales')).toThrow(
+        'Invalid manager: must be a SessionManager',
+      );
+      expect(() => sessionEvents(notAManager as never)).toThrow(InvalidArgumentError);
+      await expect(waitForConnection(notAManager as never, 'sales')).rejects.toThrow(InvalidArgumentError);
+    }
+    expect(world.fakeWpp.calls).toHaveLength(0);
+  });
+
+  it('keeps its internals out of sight: nothing enumerable, serialised or inspected', () => {
+    const world = steppedWorld();
+    expect(Object.keys(world.manager)).toEqual([]);
+    expect(JSON.stringify(world.manager)).toBe('{}');
+    expect(inspect(world.manager)).toBe('SessionManager {}');
+    expect({ ...world.manager }).toEqual({});
   });
 });
 
@@ -204,7 +255,7 @@ describe('waitForConnection()', () => {
     world.fakeWpp.seed('sales', { status: 'QRCODE' });
     const shown: string[] = [];
     const connected = await world.clock.run(
-      world.manager.waitForConnection('sales', {
+      waitForConnection(world.manager, 'sales', {
         onQr: (qr) => {
           shown.push(qr.urlcode ?? '');
           if (shown.length === 2) world.fakeWpp.scan('sales');
@@ -219,11 +270,11 @@ describe('waitForConnection()', () => {
   it('times out with QrTimeoutError, and says so when the QR expires first', async () => {
     const world = steppedWorld();
     world.fakeWpp.seed('sales', { status: 'QRCODE' });
-    const early = world.clock.run(world.manager.waitForConnection('sales', { timeoutMs: 30_000 }));
+    const early = world.clock.run(waitForConnection(world.manager, 'sales', { timeoutMs: 30_000 }));
     await expect(early).rejects.toBeInstanceOf(QrTimeoutError);
     await expect(early).rejects.toThrow(/did not connect within 30 s/);
 
-    const expired = world.clock.run(world.manager.waitForConnection('sales', { timeoutMs: 300_000 }));
+    const expired = world.clock.run(waitForConnection(world.manager, 'sales', { timeoutMs: 300_000 }));
     await expect(expired).rejects.toThrow(/stopped before connecting: the session is closed/);
     expect(world.clock.sleepers).toHaveLength(0);
   });
@@ -232,7 +283,7 @@ describe('waitForConnection()', () => {
     const world = steppedWorld();
     world.fakeWpp.seed('sales', { status: 'QRCODE' });
     const controller = new AbortController();
-    const waiting = world.manager.waitForConnection('sales', { signal: controller.signal });
+    const waiting = waitForConnection(world.manager, 'sales', { signal: controller.signal });
     await world.clock.settle(2);
     controller.abort();
     await expect(waiting).rejects.toBeInstanceOf(AbortError);
@@ -247,9 +298,10 @@ describe('events()', () => {
     const controller = new AbortController();
     const received: SessionEvent[] = [];
     const stream = (async () => {
-      for await (const event of world.manager.events({ signal: controller.signal })) received.push(event);
+      for await (const event of sessionEvents(world.manager, { signal: controller.signal }))
+        received.push(event);
     })();
-    await follow(world.clock, world.manager.watch('sales'), (update) => {
+    await follow(world.clock, watchSession(world.manager, 'sales'), (update) => {
       if (update.type === 'qr') world.fakeWpp.scan('sales');
     });
     controller.abort();

@@ -34,4 +34,12 @@ assert.ok(
   'CJS SqlConnectionError is a ConnectionError',
 );
 assert.throws(() => new sql.SqlActivitySource({ dialect: 'mysql' }), sdk.InvalidArgumentError);
+// The watch subpath reaches a manager's internals by a registered symbol, so it accepts a manager of this
+// build and refuses anything else with the core's InvalidArgumentError.
+const watch = require('whatsapp-gateway-sdk/watch');
+const manager = new sdk.SessionManager({ gateway });
+const controller = new AbortController();
+controller.abort();
+assert.equal(typeof watch.watchSession(manager, 'sales', { signal: controller.signal }).next, 'function');
+assert.throws(() => watch.watchSession({}, 'sales'), sdk.InvalidArgumentError);
 console.log('CJS require ok');

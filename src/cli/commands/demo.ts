@@ -3,9 +3,6 @@
  * an in-process simulator, with a plain-language heading before each step.
  * @module
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sleep } from '../../http/delay.js';
 import { type CommandContext, defineCommand } from '../command.js';
 import { ExitCode } from '../exit.js';
@@ -39,11 +36,11 @@ async function run(ctx: CommandContext): Promise<number> {
   const deadline = AbortSignal.timeout(DEMO_DEADLINE_MS);
   const signal = ctx.io.signal ? AbortSignal.any([ctx.io.signal, deadline]) : deadline;
   const sim = await startSimulator({ scenario: 'lost-propagation', now: ctx.now() });
-  // The demo's restarts go to a throwaway store: they must not count against real sessions of the same name.
-  const storeDir = await mkdtemp(join(tmpdir(), 'whatsapp-gateway-demo-'));
+  // The demo's restarts go to the simulator's throwaway store (WPP_STORE in its env): they must not count
+  // against real sessions of the same name.
   const io: CliIo = {
     ...ctx.io,
-    env: { ...ctx.io.env, ...simulatorEnv(sim), WPP_STORE: storeDir },
+    env: { ...ctx.io.env, ...simulatorEnv(sim) },
     signal,
   };
   const sub: CommandContext = { io, out: new Output(io), now: ctx.now };
@@ -111,7 +108,6 @@ async function run(ctx: CommandContext): Promise<number> {
     return ExitCode.ok;
   } finally {
     await sim.close();
-    await rm(storeDir, { recursive: true, force: true });
   }
 }
 

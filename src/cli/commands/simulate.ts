@@ -1,7 +1,9 @@
 /**
  * `whatsapp-gateway simulate`: the fake gateway and fake WPPConnect on loopback, seeded with a scenario,
  * until Ctrl+C. Prints the URLs, the env lines to export, and the simulator's throwaway secrets — on purpose,
- * and the only secrets this command ever prints.
+ * and the only secrets this command ever prints. The env lines include `WPP_STORE`, the run's throwaway store,
+ * so the commands tried against the simulator never write into the user's real store; it is removed when the
+ * simulator stops.
  * @module
  */
 import { didYouMean, numberOption, type ParsedCommand, stringOption } from '../args.js';
@@ -37,6 +39,7 @@ export function printSimulator(out: Output, sim: Simulator, scenario: ScenarioNa
   out.line(`  activity      ${sim.activityUrl}`);
   out.line(`  phone scan    curl -X POST ${sim.scanUrl}/<id>`);
   out.line(`  webhook sink  ${sim.webhookUrl.replace('{id}', '<id>')}`);
+  out.line(`  store         ${sim.storeDir} (throwaway: removed when the simulator stops)`);
   out.line();
   out.line(
     style.warn(
@@ -99,6 +102,7 @@ async function run({ values }: ParsedCommand, ctx: CommandContext): Promise<numb
           activityUrl: sim.activityUrl,
           scanUrl: sim.scanUrl,
           webhookUrl: sim.webhookUrl,
+          storeDir: sim.storeDir,
           throwawaySecrets: true,
           env: simulatorEnv(sim),
         }),
@@ -129,7 +133,7 @@ It also serves, on a third port:
   POST /simulator/scan/<id>     the phone scans the QR code of <id>
   POST /simulator/webhook/<id>  a webhook sink: a message body counts as activity for <id>
 
-It prints the env lines to export in another terminal, with the simulator's secrets: random throwaway values, printed on purpose (the only secrets this command ever prints).`,
+It prints the env lines to export in another terminal, with the simulator's secrets: random throwaway values, printed on purpose (the only secrets this command ever prints). They include WPP_STORE, a throwaway store directory of this run, so what the commands remember about the simulated sessions (restarts, history) stays out of your real store; it is removed when the simulator stops.`,
   options: [
     {
       title: 'Options',
