@@ -24,18 +24,20 @@ import {
   checkPending,
   checkRecord,
   errorTag,
+  historyLimitOf,
+  storeError,
+  timeoutOf,
+} from './shared.js';
+import {
   fromStoredPending,
   fromStoredRecord,
-  historyLimitOf,
   type StoredPending,
   type StoredRecord,
   storedPending,
   storedRecord,
-  storeError,
-  timeoutOf,
   toStoredPending,
   toStoredRecord,
-} from './shared.js';
+} from './stored.js';
 import type { LeaseInfo, PendingWork, RepairRecord, SessionStore, StoreLimits } from './types.js';
 
 /** Options of {@link FileStore}. */

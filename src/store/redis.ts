@@ -26,13 +26,10 @@ import {
   checkRecord,
   errorTag,
   historyLimitOf,
-  parsePending,
-  parseRecord,
   storeError,
   timeoutOf,
-  toStoredPending,
-  toStoredRecord,
 } from './shared.js';
+import { parsePending, parseRecord, toStoredPending, toStoredRecord } from './stored.js';
 import type { LeaseInfo, PendingWork, RepairRecord, SessionStore, StoreLimits } from './types.js';
 
 /** An `ioredis` client (or cluster): anything with ioredis's `call(command, ...args)`. */

@@ -4,7 +4,7 @@
  * ever comes back in any output (every run is checked by `runBin`).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -293,6 +293,7 @@ describe('whatsapp-gateway (the built binary)', () => {
     const history = JSON.parse(readFileSync(join(storeDir, 'sessions.json'), 'utf8')).history;
     expect(history.helpdesk).toHaveLength(1);
     expect(existsSync(join(home, '.local'))).toBe(false);
+    rmSync(home, { recursive: true, force: true });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(existsSync(storeDir)).toBe(false);
