@@ -468,22 +468,33 @@ export class StoreError extends WhatsAppSdkError {
 
 /**
  * Another process held the session's lease (it was repairing or creating the session) for longer than the
- * manager waits. Nothing was done to the session by this call; try again later.
+ * manager waits: nothing was done to the session by this call. Or, with `leaseLost`, this call's own lease
+ * ran out while it worked (the process was paused or starved for longer than `leaseTtlMs`), so it stopped
+ * before its next close-session or gateway delete rather than undo what another process may have repaired
+ * meanwhile. Try again later.
  */
 export class SessionBusyError extends WhatsAppSdkError {
   /** The session whose lease was held. */
   readonly sessionId: string;
   /** How long this call waited, in milliseconds. */
   readonly waitedMs: number;
+  /** True when this call held the lease and lost it while working (it stopped half-way, on purpose). */
+  readonly leaseLost: boolean;
 
-  /** @param message - Summary; @param options - The session and the wait. */
-  constructor(message: string, options: { sessionId: string; waitedMs: number }) {
+  /** @param message - Summary; @param options - The session, the wait, and whether the lease was lost. */
+  constructor(message: string, options: { sessionId: string; waitedMs: number; leaseLost?: boolean }) {
     super(message, {}, 'session_busy');
     this.sessionId = options.sessionId;
     this.waitedMs = options.waitedMs;
+    this.leaseLost = options.leaseLost ?? false;
   }
 
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), sessionId: this.sessionId, waitedMs: this.waitedMs };
+    return {
+      ...super.toJSON(),
+      sessionId: this.sessionId,
+      waitedMs: this.waitedMs,
+      ...(this.leaseLost ? { leaseLost: true } : {}),
+    };
   }
 }

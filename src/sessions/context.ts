@@ -231,6 +231,11 @@ export class Trail {
   repaired = false;
   /** How a repair of this operation is remembered: a healthcheck restart, a repair, or a reconnect by hand. */
   kind: RepairRecord['kind'] = 'repair';
+  /**
+   * The session lease this operation runs under (set by `withSessionLease`), so the steps that undo state
+   * (close-session, the gateway DELETE) can check it is still this process's first (lease.ts `confirmLease`).
+   */
+  lease: { name: string; owner: string; lost: boolean } | undefined;
 
   constructor(
     readonly sessionId: string,

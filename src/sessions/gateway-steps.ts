@@ -7,6 +7,7 @@ import { AbortError, ApiError, NotFoundError, PropagationError, SessionNotStarte
 import type { Channel } from '../gateway/client.js';
 import type { QrCode } from '../qr.js';
 import { describeError, type SessionContext, type Trail } from './context.js';
+import { confirmLease } from './lease.js';
 import { clearRecreatePending, markRecreatePending } from './pending.js';
 
 /** Makes sure the gateway has the channel; returns whether this call created it. @internal */
@@ -132,6 +133,9 @@ export async function recreate(
   signal: AbortSignal | undefined,
 ): Promise<GatewayOutcome | null> {
   const call = signal ? { signal } : {};
+  // Only the lease holder deletes: a process that lost it (paused past its TTL) would delete the channel
+  // another process has just repaired.
+  await confirmLease(ctx, trail, signal);
   // Recorded before the DELETE: a process killed between the delete and the create leaves the record, and
   // whatever runs next for this session creates the channel again (pending.ts).
   await markRecreatePending(ctx, trail, signal);

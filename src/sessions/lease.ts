@@ -7,6 +7,11 @@
  * `waited: true` so the operation re-observes the session instead of repeating the other's work. The holder
  * renews its lease every third of its TTL while it works (a QR wait can outlast the TTL); a holder that
  * crashed stops renewing, and its lease is taken once its TTL has run out.
+ *
+ * A holder that was paused rather than crashed (SIGSTOP, a VM suspended, a starved event loop) wakes up after
+ * another process took over. Before each step that undoes state (close-session, the gateway DELETE) it
+ * confirms the lease is still its own ({@link confirmLease}) and stops if not: otherwise it would restart or
+ * delete a session the other process had just repaired (the double restart the lease exists to prevent).
  * @module
  */
 import { AbortError, SessionBusyError } from '../errors.js';
@@ -69,13 +74,14 @@ export async function withSessionLease<T>(
   }
   if (waited) trail.add('lease', 'taken', `after ${Math.round((Date.now() - started) / 100) / 10} s`);
 
-  let lost = false;
+  const lease = { name, owner, lost: false };
+  trail.lease = lease;
   const renew = setInterval(
     () => {
       ctx.store.renewLease(name, owner, leaseTtlMs).then(
         (held) => {
-          if (!held && !lost) {
-            lost = true;
+          if (!held && !lease.lost) {
+            lease.lost = true;
             ctx.log('warn', 'session lease lost while working (the store expired it)', { sessionId: id });
           }
         },
@@ -93,9 +99,38 @@ export async function withSessionLease<T>(
     return await work(waited);
   } finally {
     clearInterval(renew);
+    trail.lease = undefined;
     await ctx.store.releaseLease(name, owner).catch((error: unknown) => {
       // It expires by itself after its TTL.
       ctx.log('warn', 'could not release the session lease', { sessionId: id, error: describeError(error) });
     });
   }
+}
+
+/**
+ * Confirms, with one store call that also extends it, that the operation still holds its session lease, before
+ * a step that undoes state. Does nothing for an operation that runs without one.
+ * @throws {@link SessionBusyError} with `leaseLost` when the lease ran out (another process may hold it now).
+ * @throws `StoreError` when the store cannot tell: no close or delete runs without the lease.
+ * @internal
+ */
+export async function confirmLease(
+  ctx: SessionContext,
+  trail: Trail,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const lease = trail.lease;
+  if (!lease) return;
+  if (!lease.lost && (await ctx.store.renewLease(lease.name, lease.owner, ctx.options.leaseTtlMs, signal)))
+    return;
+  lease.lost = true;
+  trail.add(
+    'lease',
+    'lost',
+    'it ran out while this process worked (paused for longer than leaseTtlMs?); stopped before the next close or delete',
+  );
+  throw new SessionBusyError(
+    `The lease on session "${trail.sessionId}" ran out while this process worked on it; it stopped so as not to undo another process's repair`,
+    { sessionId: trail.sessionId, waitedMs: 0, leaseLost: true },
+  );
 }

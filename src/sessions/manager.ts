@@ -1,4 +1,4 @@
-import { AbortError, InvalidArgumentError } from '../errors.js';
+import { AbortError, InvalidArgumentError, SessionBusyError } from '../errors.js';
 import { assertSessionId } from '../ids.js';
 import type { RepairRecord } from '../store/types.js';
 import { resolveCallOptions, type SessionStartOptions } from './call-options.js';
@@ -91,7 +91,10 @@ export class SessionManager {
               await finishPendingWork(ctx, trail, flightSignal);
               return await run(trail, flightSignal, waited);
             } catch (error) {
-              if (trail.repaired && !flightSignal.aborted) await this.#recordFailure(trail, error);
+              // A call that lost its lease stopped on purpose: the process that took over records the outcome.
+              const leaseLost = error instanceof SessionBusyError && error.leaseLost;
+              if (trail.repaired && !flightSignal.aborted && !leaseLost)
+                await this.#recordFailure(trail, error);
               throw error;
             }
           });

@@ -17,6 +17,7 @@ import {
 import type { AdaptiveLimit, CallOutcome } from '../internal/adaptive-limit.js';
 import type { WppConnectClient } from '../wppconnect/client.js';
 import { describeError, type SessionContext, type Trail } from './context.js';
+import { confirmLease } from './lease.js';
 import type { WppEvidence } from './status.js';
 
 /**
@@ -204,6 +205,8 @@ export async function start(ctx: SessionContext, id: string, trail: Trail, signa
  * @internal
  */
 export async function close(ctx: SessionContext, id: string, trail: Trail, signal: AbortSignal | undefined) {
+  // A close during another process's start leaves the session stuck: only the lease holder closes.
+  await confirmLease(ctx, trail, signal);
   try {
     const answer = await requireWpp(ctx).closeSession(id, signal ? { signal } : {});
     trail.add('wppconnect.closeSession', answer.ok ? 'closed' : `answered: ${answer.message}`);

@@ -11,6 +11,8 @@
  *   own) still calls the session a zombie after A recorded the message;
  * - kill -9: B would take its own lease at once (the "waited for A's TTL" assertions fail) and would not find
  *   A's pending re-create, so the gateway would not list the session again.
+ * - SIGSTOP: B would not wait for A's lease; and before the fix in sessions/lease.ts (`confirmLease`) the
+ *   woken A closed and started B's freshly repaired session again (2 close-session, 2 start-session).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -194,6 +196,12 @@ async function ensureRace(specs: (prefix: string) => StoreSpec[]) {
   const answers = await Promise.all(spawned.map((worker) => worker.next('ensured', 60_000)));
   return {
     results: answers.flatMap((answer) => answer['results'] as Message[]),
+    /** Processes whose operation found the session's lease held by another process and waited for it. */
+    waited: answers.filter((answer) =>
+      (answer['results'] as Message[])[0]?.['actions']?.some(
+        (a: Message) => a['step'] === 'lease' && a['outcome'] === 'held by another process',
+      ),
+    ).length,
     creates: postsOf(world).length,
     starts: world.servers.wppconnect.countCalls('/api/{session}/start-session', 'x'),
   };
@@ -209,6 +217,9 @@ function expectOneSession(race: Awaited<ReturnType<typeof ensureRace>>): void {
   expect(new Set(race.results.map((r) => r['urlcode']))).toEqual(new Set(['2@x-0']));
   expect({ creates: race.creates, starts: race.starts }).toEqual({ creates: 1, starts: 1 });
   expect(sim?.servers.gateway.channels().map((c) => c.id)).toEqual(['x']);
+  // The lease is what kept the others off: the first holds it for three gateway answers (750 ms at least),
+  // so processes told "go" in the same tick find it held (all three, unless the machine stalls one that long).
+  expect(race.waited).toBeGreaterThanOrEqual(2);
 }
 
 /** A real WPPConnect `onmessage` body (the field-notes capture) for session `x`, sent now. */
@@ -349,6 +360,7 @@ describe('the library in several processes sharing a RedisStore', () => {
         redisSpec(client as 'ioredis', `${prefix}${i}:`),
       ),
     );
+    expect(race.waited).toBe(0);
     expect(race.creates).toBeGreaterThan(1);
   }, 90_000);
 
@@ -398,6 +410,56 @@ describe('the library in several processes sharing a RedisStore', () => {
       here.close();
     }
   }, 90_000);
+});
+
+describe('a lease holder paused (SIGSTOP) past its TTL, in real processes', () => {
+  it('wakes up after B repaired the session and stops before its close-session: one restart, not two', async () => {
+    sim = await startSim();
+    const world = sim;
+    seedConnected(world.servers, 'x', { pageAlive: false });
+    const wpp = world.servers.wppconnect;
+    // A's first status read is answered after 400 ms: A is stopped while it waits, before its rung 3.
+    let slow = true;
+    wpp.latencyMs = () => (slow ? 400 : 0);
+    const prefix = `stop${++prefixes}:`;
+    const here = openHere(redisSpec('ioredis', prefix));
+    try {
+      const a = await startWorker(world, redisSpec('ioredis', prefix), { leaseTtlMs: 2_500 });
+      const b = await startWorker(world, redisSpec('node-redis', prefix));
+      a.send({ cmd: 'reconnect', id: 'x', force: true });
+      await waitFor(() => wpp.countCalls('/api/{session}/status-session', 'x') === 1, 20_000);
+      a.child.kill('SIGSTOP');
+      slow = false;
+      const asked = Date.now();
+      const lease = await here.store.readLease('session:x');
+      expect(lease?.owner).toContain(`:${a.pid}:`);
+      const expiresAt = (lease?.expiresAt.getTime() ?? 0) - (Date.now() - asked) - 5;
+
+      b.send({ cmd: 'reconnect', id: 'x', force: false });
+      const report = (await b.next('reconnected', 40_000))['report'] as Message;
+      expect(report).toMatchObject({ status: 'connected', gatewayStatus: 'connected' });
+      const taken = (report['actions'] as Message[]).find(
+        (s) => s['step'] === 'lease' && s['outcome'] === 'taken',
+      );
+      expect(Date.parse(taken?.['at'])).toBeGreaterThanOrEqual(expiresAt);
+      expect(wpp.countCalls('/api/{session}/close-session', 'x')).toBe(1);
+
+      a.child.kill('SIGCONT');
+      const stopped = await a.next('error', 20_000);
+      expect(stopped).toMatchObject({ name: 'SessionBusyError', leaseLost: true });
+      // B's restart stands: A neither closed nor started the session again.
+      expect({
+        close: wpp.countCalls('/api/{session}/close-session', 'x'),
+        start: wpp.countCalls('/api/{session}/start-session', 'x'),
+      }).toEqual({ close: 1, start: 1 });
+      expect(wpp.session('x')).toMatchObject({ status: 'CONNECTED', pageAlive: true });
+      const history = (await here.store.history(['x'])).get('x') ?? [];
+      expect(history).toHaveLength(1);
+      expect(history[0]).toMatchObject({ kind: 'reconnect', outcome: 'ok', status: 'connected' });
+    } finally {
+      here.close();
+    }
+  }, 60_000);
 });
 
 describe('the library in several processes sharing a FileStore', () => {
