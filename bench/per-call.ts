@@ -99,12 +99,13 @@ export function perCall(): Promise<BenchResult> {
     const kyTimeout =
       us['ky over the stub with the transport’s options (timeout 15 000), + text'] ?? Number.NaN;
     const kyBare = us['ky alone over the stub (retry 0, timeout false), + json'] ?? Number.NaN;
+    const timeoutCost = kyTimeout - kyBare;
     notes.push(
-      `Over the stub, the whole SDK call costs ${sdkStub.toFixed(1)} µs of CPU, ${formatRatio(sdkStub / kyTimeout)} ky making the same request with the transport's options (a 15 s \`timeout\`, ${kyTimeout.toFixed(1)} µs) and ${formatRatio(sdkStub / kyBare)} ky with \`timeout: false\` (${kyBare.toFixed(1)} µs). What the SDK does beyond ky (route and headers, the capped body read with its deadline, zod, the typed result) is within the noise of that difference; the rest is ky's own \`timeout\` (a timer and a promise race per request), which the SDK needs and ky alone, as the issue defines it, switches off.`,
+      `Over the stub, the whole SDK call costs ${sdkStub.toFixed(1)} µs of CPU: ${formatRatio(sdkStub / kyTimeout)} ky making the same request with the transport's options (a 15 s \`timeout\`, ${kyTimeout.toFixed(1)} µs) and ${formatRatio(sdkStub / kyBare)} ky with \`timeout: false\` (${kyBare.toFixed(1)} µs). ky's \`timeout\` (a timer and a promise race per request) measured ${timeoutCost >= 0 ? `${timeoutCost.toFixed(1)} µs` : `${(-timeoutCost).toFixed(1)} µs less than none, i.e. below this run's noise`} here; what the SDK does beyond ky (route and headers, the capped body read with its deadline, zod, the typed result) is the rest of the difference.`,
     );
     if (vsKy.median > TARGET_VS_KY) {
       notes.push(
-        `Why the ${formatRatio(TARGET_VS_KY)} target is missed: the comparison is against ky with its timeout off, and every SDK call has a deadline (ky's \`timeout\` over the headers, one timer over the body: a proxy that stalls after the headers must not hang the call). Dropping the deadline to meet the ratio would weaken a guarantee the reliability suite checks. The block spread above also shows how noisy the shared machine was.`,
+        `Why the ${formatRatio(TARGET_VS_KY)} target is missed: ky alone, as the issue defines it, runs without a timeout, reads nothing but \`.json()\` and validates nothing, while every SDK call has a deadline (ky's \`timeout\` over the headers, one timer over the body: a proxy that stalls after the headers must not hang the call), reads the body through the size cap and checks the answer with zod. Those are guarantees the reliability suite checks, not overhead to drop; the block spread above shows how much of the rest is the shared machine.`,
       );
     }
     return {

@@ -18,10 +18,10 @@
  *   redacts nothing.
  *
  * What that costs (CPU per `getChannel` over a `fetch` stub, bench/per-call-pieces.ts, Node 20, the shared
- * 2-core machine under load, December 2026): the SDK 309 µs; ky alone making the same request with the
- * transport's options (15 s `timeout`) 315 µs, with `timeout: false` 280 µs. The transport is at ky's own
- * floor; the gap to ky without a timeout is ky's `timeout` (a timer and a promise race), which the SDK needs.
- * Before the success path stopped building a redactor per call, the SDK call cost 347 µs in the same run.
+ * 2-core machine, December 2026; two runs): the SDK 309 and 274 µs; ky alone making the same request with the
+ * transport's options (15 s `timeout`) 315 and 249 µs, with `timeout: false` 280 and 270 µs. The SDK costs
+ * what ky costs, within the noise of this machine. Before the success path stopped building a redactor per
+ * call, the SDK call cost 347 µs in the first run.
  * @module
  */
 import ky, { type KyInstance, TimeoutError as KyTimeoutError, type Options } from 'ky';
