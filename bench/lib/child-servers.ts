@@ -52,8 +52,14 @@ export interface ChildRig {
   wppconnectUrl: string;
   /** A token the fake WPPConnect accepts for `id` (computed here: tokens are a function of id and key). */
   issueToken(id: string): string;
-  /** A gateway client and a WPPConnect client; `tokens` pre-fills the WPPConnect token store. */
-  clients(tokens?: InstanceType<Sdk['MemoryTokenStore']>): {
+  /**
+   * A gateway client and a WPPConnect client; `tokens` pre-fills the WPPConnect token store. `using`: another
+   * build of the package (before/after comparisons in one process).
+   */
+  clients(
+    tokens?: InstanceType<Sdk['MemoryTokenStore']>,
+    using?: Sdk,
+  ): {
     gateway: InstanceType<Sdk['WhatsAppGatewayClient']>;
     wppconnect: InstanceType<Sdk['WppConnectClient']>;
   };
@@ -89,9 +95,9 @@ export async function childRig(wppOptions: Record<string, unknown> = {}): Promis
   return {
     wppconnectUrl: ready.wppconnectUrl,
     issueToken: (id) => issueToken(id, ready.secretKey),
-    clients: (tokens) => ({
-      gateway: new sdk.WhatsAppGatewayClient({ baseUrl: ready.gatewayUrl, secret: ready.secret }),
-      wppconnect: new sdk.WppConnectClient({
+    clients: (tokens, using = sdk) => ({
+      gateway: new using.WhatsAppGatewayClient({ baseUrl: ready.gatewayUrl, secret: ready.secret }),
+      wppconnect: new using.WppConnectClient({
         baseUrl: ready.wppconnectUrl,
         secretKey: ready.secretKey,
         ...(tokens ? { tokenStore: tokens } : {}),

@@ -22,6 +22,11 @@ export const REDACTED = '[REDACTED]';
  */
 const MIN_SECRET_LENGTH = 4;
 
+/** From this length on a plain secret has no form shorter than itself (see `shortestForm`). */
+const LONG_SECRET = 16;
+/** An `Authorization` value: its bare token is a form shorter than the whole. */
+const CREDENTIAL = /^(?:bearer|basic|token)\s+(\S{4,})$/i;
+
 /** Fewest base64 characters searched for: shorter runs occur by chance in any base64 text (a QR image). */
 const MIN_BASE64_NEEDLE = 8;
 
@@ -49,10 +54,11 @@ function base64Forms(secret: string): string[] {
  * The forms a secret takes in text after {@link decodeEchoed}: raw, decoded (a secret that itself looks
  * encoded), with `+` for its spaces (form encoding), its base64; the bare token of a credential; and, for
  * text that is searched before decoding, its URL- and JSON-encoded forms.
+ * @internal
  */
-function formsOf(secret: string): string[] {
+export function formsOf(secret: string): string[] {
   // An `Authorization: Bearer <token>` value is known whole, but servers echo the bare token.
-  const credential = /^(?:bearer|basic|token)\s+(\S{4,})$/i.exec(secret)?.[1];
+  const credential = CREDENTIAL.exec(secret)?.[1];
   const values = credential ? [secret, credential] : [secret];
   return values.flatMap((value) => {
     const forms = [value, decodeEchoed(value), encodeURIComponent(value), JSON.stringify(value).slice(1, -1)];
@@ -63,16 +69,62 @@ function formsOf(secret: string): string[] {
 }
 
 /**
+ * The shortest a secret's forms can be, when that is cheap to know without building them: a secret of at least
+ * `LONG_SECRET` characters with nothing to decode (no `%`, backslash or `&`) that is not a credential
+ * (`Bearer …`) has no form shorter than itself. Its URL and JSON escapes only lengthen it, its `+` form keeps its
+ * length, and its base64 forms hold at least (4 × bytes − 16) / 3 characters, which is at least its length from
+ * 16 characters on (a UTF-8 byte count is never below the UTF-16 length). Any other secret: 0 (always indexed).
+ * @internal
+ */
+export function shortestForm(secret: string): number {
+  if (secret.length < LONG_SECRET || /[%\\&]/.test(secret) || CREDENTIAL.test(secret)) return 0;
+  return secret.length;
+}
+
+/**
  * Needles grouped by length. Finding them in a text costs at most one lookup per window of the text for each
  * length, whatever the number of secrets: the WPPConnect client knows one token per session, and searching a
  * probe's short message for each of them, rebuilt and sorted on every call, made a 10,000-session listing
  * take minutes (docs/benchmarks.md).
+ *
+ * A secret none of whose forms can fit in the texts redacted so far is not indexed yet: it waits, grouped by
+ * its length, until a text as long as it comes. The short messages of the success path (a probe's
+ * `Connected`) never build the forms of the 60-character tokens of a fleet; an error's excerpt does.
  */
 class NeedleIndex {
   readonly byLength = new Map<number, Set<string>>();
+  /** Secrets not indexed yet, by the length of their shortest form. */
+  readonly #waiting = new Map<number, string[]>();
+  #shortestWaiting = Number.POSITIVE_INFINITY;
 
   add(secret: string): void {
     if (secret.length < MIN_SECRET_LENGTH) return;
+    const shortest = shortestForm(secret);
+    if (shortest === 0) {
+      this.#index(secret);
+      return;
+    }
+    const group = this.#waiting.get(shortest);
+    if (group) group.push(secret);
+    else this.#waiting.set(shortest, [secret]);
+    if (shortest < this.#shortestWaiting) this.#shortestWaiting = shortest;
+  }
+
+  /** Indexes every waiting secret with a form that fits in `length` characters. */
+  fit(length: number): this {
+    if (length < this.#shortestWaiting) return this;
+    let shortestLeft = Number.POSITIVE_INFINITY;
+    for (const [shortest, secrets] of this.#waiting) {
+      if (shortest <= length) {
+        for (const secret of secrets) this.#index(secret);
+        this.#waiting.delete(shortest);
+      } else if (shortest < shortestLeft) shortestLeft = shortest;
+    }
+    this.#shortestWaiting = shortestLeft;
+    return this;
+  }
+
+  #index(secret: string): void {
     for (const form of formsOf(secret)) {
       const bucket = this.byLength.get(form.length);
       if (bucket) bucket.add(form);
@@ -101,6 +153,7 @@ function found(bucket: ReadonlySet<string>, length: number, text: string): strin
 
 /** Replaces every needle of `indexes` found in `text` with `[REDACTED]`. */
 function redactWith(indexes: readonly NeedleIndex[], text: string): string {
+  for (const index of indexes) index.fit(text.length);
   // Longest first, so a secret that contains another is removed whole. Needles longer than the text
   // cannot occur in it, which rules out every token for the short messages of the success path.
   const lengths = [...new Set(indexes.flatMap((index) => [...index.byLength.keys()]))]

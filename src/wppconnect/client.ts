@@ -167,8 +167,23 @@ export class WppConnectClient {
     return token;
   }
 
-  async #token(session: string, call: CallOptions | undefined): Promise<string> {
-    const cached = await this.#tokens.get(session);
+  /**
+   * The session's token: the cached one, else a new one. A store that answers at once (the default
+   * `MemoryTokenStore`) is not awaited: this runs on every WPPConnect call, one or two per session of a listing,
+   * and an `await` of a plain value still costs a turn of the microtask queue.
+   */
+  #token(session: string, call: CallOptions | undefined): string | Promise<string> {
+    const stored = this.#tokens.get(session);
+    if (isPromiseLike(stored))
+      return Promise.resolve(stored).then((cached) => this.#cached(session, cached, call));
+    return this.#cached(session, stored, call);
+  }
+
+  #cached(
+    session: string,
+    cached: string | undefined,
+    call: CallOptions | undefined,
+  ): string | Promise<string> {
     if (cached) {
       this.#knownSecrets.add(cached);
       return cached;
@@ -181,16 +196,15 @@ export class WppConnectClient {
    * retried once: a token that worked before almost always means the server's secret key changed.
    */
   async #authed(session: string, spec: Omit<RequestSpec, 'headers' | 'params'>): Promise<HttpResult> {
-    const send = async (token: string) =>
-      this.#transport.send({ ...spec, params: { session }, headers: { authorization: `Bearer ${token}` } });
-    const token = await this.#token(session, spec.call);
+    const found = this.#token(session, spec.call);
+    const token = typeof found === 'string' ? found : await found;
     try {
-      return await send(token);
+      return await this.#transport.send(withToken(spec, session, token));
     } catch (error) {
       if (!(error instanceof AuthenticationError) || error.source !== 'application') throw error;
       this.#transport.log('debug', 'token rejected, issuing a new one', { path: spec.route });
       await this.#tokens.delete(session);
-      return send(await this.generateToken(session, spec.call));
+      return this.#transport.send(withToken(spec, session, await this.generateToken(session, spec.call)));
     }
   }
 
@@ -363,6 +377,19 @@ export class WppConnectClient {
     if (data.timestamp !== undefined) health.timestamp = data.timestamp;
     return health;
   }
+}
+
+/** A request of `session` with its bearer token. */
+function withToken(
+  spec: Omit<RequestSpec, 'headers' | 'params'>,
+  session: string,
+  token: string,
+): RequestSpec {
+  return { ...spec, params: { session }, headers: { authorization: `Bearer ${token}` } };
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | null | undefined)?.then === 'function';
 }
 
 function isWppStatus(value: string): value is WppStatus {
