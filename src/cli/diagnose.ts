@@ -307,7 +307,7 @@ async function checkQr(
     return list.fail(
       name,
       'WPPConnect is still launching the browser (INITIALIZING)',
-      'wait a few seconds and run doctor again; if it stays INITIALIZING, the browser profile is stuck: restart WPPConnect (field notes §7.1)',
+      'wait a few seconds and run doctor again; if it stays INITIALIZING, the browser profile is stuck: restart WPPConnect',
     );
   }
   if (verified) {

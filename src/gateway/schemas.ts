@@ -1,8 +1,9 @@
 /**
- * zod schemas of the gateway's answers. Tolerant when reading (field notes §3, §10: the wrapper's source is
- * not public, so every shape ever recorded is accepted); unknown keys are kept for `raw`.
+ * zod schemas of the gateway's answers. Tolerant when reading (the wrapper's source is not public, so every
+ * shape ever recorded is accepted); unknown keys are kept for `raw`.
  * @module
  */
+// Shapes: field notes §3 and §10.
 import { z } from 'zod';
 
 const text = z.string();
@@ -49,7 +50,8 @@ export const createAnswer = envelope.extend({
   channel: z.union([channelRecord, text]).nullish(),
 });
 
-/** Anything: the QR may sit under many keys (field notes §3, `extractQrFromResponse`), read by `findQr`. */
+// Field notes §3, `extractQrFromResponse`.
+/** Anything: the QR may sit under many keys, read by `findQr`. */
 export const qrAnswer = envelope.extend({ status: optionalText });
 
 export const sendAnswer = envelope.extend({

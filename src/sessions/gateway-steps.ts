@@ -1,8 +1,9 @@
 /**
  * The gateway side of session management, and the gateway-only fallback used when no WPPConnect client is
- * configured: the flows Pixel Hub runs in production (field notes §6: `getQrWithRetry`, `tryRestartAndGetQr`).
+ * configured: the flows the gateway's production clients run (`getQrWithRetry`, `tryRestartAndGetQr`).
  * @module
  */
+// Source of those flows: field notes §6.
 import { AbortError, ApiError, NotFoundError, PropagationError, SessionNotStartedError } from '../errors.js';
 import type { Channel } from '../gateway/client.js';
 import type { QrCode } from '../qr.js';

@@ -35,7 +35,7 @@ export interface ActivityLookup {
 }
 
 /**
- * One batched activity lookup for many ids (design §2: never one call per session). A failed source makes the
+ * One batched activity lookup for many ids (never one call per session). A failed source makes the
  * zombie verdict of every id `unknown` (fail closed), never "no activity".
  * @internal
  */

@@ -1,5 +1,5 @@
 /**
- * The shared status polls behind `watchSession` (design §2 "watch"): every watcher of one id reads the same
+ * The shared status polls behind `watchSession`: every watcher of one id reads the same
  * poll, so N watchers cost one status read per interval; the poll starts with the first watcher and stops
  * (its timer cleared) when the last one leaves. Webhooks from the manager's feed reach the watchers at once,
  * and wake the poll. A manager gets its hub on its first watch (see `hubOf`): the core never loads this.

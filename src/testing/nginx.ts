@@ -1,5 +1,5 @@
 /**
- * The nginx pages in front of the gateway (field notes §3 "Nginx 401").
+ * The nginx pages in front of the gateway, as its operators' nginx serves them.
  * @internal
  * @module
  */

@@ -28,7 +28,8 @@ const NOT_ACTIVE = {
   message: 'A sessão do WhatsApp não está ativa.',
 };
 const SESSION_CLOSED = { status: true, message: 'Session successfully closed' };
-/** Transcript §9.1.3: the logger stamps `level` onto the TypeError, so `error` is not `{}`. */
+// Transcript §9.1.3.
+/** The server's logger stamps `level` onto the TypeError, so `error` is not `{}`. */
 const CLOSE_FAILED = { status: false, message: 'Error closing session', error: { level: 'error' } };
 const NOT_STARTED =
   'Session not started. Please, use the /start-session route, for initialization your session';
@@ -68,7 +69,8 @@ export interface WppServer {
   now(): number;
 }
 
-/** Contract §1.2: the session name, or a 401 with the exact body the server sends. */
+// Contract §1.2.
+/** The session name, or a 401 with the exact body the server sends. */
 export function authenticate(request: Request, sessionParam: string, secretKey: string): string | Response {
   let name = sessionParam;
   let token: string | undefined;
@@ -286,7 +288,8 @@ export function isExactJson(request: Request): boolean {
   return request.headers.get('content-type')?.trim().toLowerCase() === 'application/json';
 }
 
-/** Express's default 404 page (finalhandler), byte for byte as in transcript §2.14. */
+// Transcript §2.14.
+/** Express's default 404 page (finalhandler), byte for byte as the real server sends it. */
 export function expressNotFound(request: Request): Response {
   const path = escapeHtml(new URL(request.url).pathname);
   const html = `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot ${request.method} ${path}</pre>\n</body>\n</html>\n`;

@@ -195,7 +195,7 @@ export class WppSessions {
   }
 
   /**
-   * close-session (contract §2.5, transcript §9.1.3–4). A placeholder cannot be closed (500) but is reset to
+   * close-session, as the real server does. A placeholder cannot be closed (500) but is reset to
    * `{status:null}` anyway; if its browser was stuck, that browser lives on and holds the profile.
    */
   close(id: string, now: number): CloseOutcome {

@@ -31,6 +31,27 @@ function findInternalReferences(text: string, where: string): string[] {
   });
 }
 
+/** The built JavaScript files under `dir` (the code that runs: its strings reach users' terminals and logs). */
+function scriptFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return scriptFiles(path);
+    return /\.c?js$/.test(entry.name) ? [path] : [];
+  });
+}
+
+/**
+ * The code lines of a built file, comments left out (comments inside internal code may cite the notes), with
+ * the escapes a bundler writes for a non-ASCII character (`\xA7`, `\u00A7`) turned back into it.
+ */
+function codeLines(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !/^\s*(\/\/|\/\*|\*)/.test(line))
+    .map((line) => line.replace(/\\x[aA]7|\\u00[aA]7/g, '§'))
+    .join('\n');
+}
+
 function declarationFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -74,6 +95,17 @@ describe('what ships', () => {
     expect(files.length).toBeGreaterThan(4);
     const found = files.flatMap((file) =>
       findInternalReferences(readFileSync(file, 'utf8'), relative(ROOT, file)),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('the strings of the built code in dist/ (messages, hints, help) cite nothing internal and name no customer', () => {
+    const files = scriptFiles(join(ROOT, 'dist'));
+    expect(files.length).toBeGreaterThan(4);
+    // The checker sees an escaped section sign as one (a bundler writes "§" as "\xA7").
+    expect(findInternalReferences(codeLines('hint("see notes \\xA77.1")'), 'probe')).toHaveLength(1);
+    const found = files.flatMap((file) =>
+      findInternalReferences(codeLines(readFileSync(file, 'utf8')), relative(ROOT, file)),
     );
     expect(found).toEqual([]);
   });
