@@ -167,23 +167,9 @@ export class WppConnectClient {
     return token;
   }
 
-  /**
-   * The session's token: the cached one, else a new one. A store that answers at once (the default
-   * `MemoryTokenStore`) is not awaited: this runs on every WPPConnect call, one or two per session of a listing,
-   * and an `await` of a plain value still costs a turn of the microtask queue.
-   */
-  #token(session: string, call: CallOptions | undefined): string | Promise<string> {
-    const stored = this.#tokens.get(session);
-    if (isPromiseLike(stored))
-      return Promise.resolve(stored).then((cached) => this.#cached(session, cached, call));
-    return this.#cached(session, stored, call);
-  }
-
-  #cached(
-    session: string,
-    cached: string | undefined,
-    call: CallOptions | undefined,
-  ): string | Promise<string> {
+  /** The session's token: the cached one, else a new one. */
+  async #token(session: string, call: CallOptions | undefined): Promise<string> {
+    const cached = await this.#tokens.get(session);
     if (cached) {
       this.#knownSecrets.add(cached);
       return cached;
@@ -196,8 +182,7 @@ export class WppConnectClient {
    * retried once: a token that worked before almost always means the server's secret key changed.
    */
   async #authed(session: string, spec: Omit<RequestSpec, 'headers' | 'params'>): Promise<HttpResult> {
-    const found = this.#token(session, spec.call);
-    const token = typeof found === 'string' ? found : await found;
+    const token = await this.#token(session, spec.call);
     try {
       return await this.#transport.send(withToken(spec, session, token));
     } catch (error) {
@@ -386,10 +371,6 @@ function withToken(
   token: string,
 ): RequestSpec {
   return { ...spec, params: { session }, headers: { authorization: `Bearer ${token}` } };
-}
-
-function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as PromiseLike<T> | null | undefined)?.then === 'function';
 }
 
 function isWppStatus(value: string): value is WppStatus {
